@@ -21,6 +21,13 @@ struct Config {
     // linux.cgroupsPath: absolute (from the hierarchy root), relative (under
     // the caller's own cgroup, as runc does) or absent (crun-lite/<id>).
     std::optional<std::string> cgroups_path;
+    // cgroup v2: whether apply() may enable a controller in the
+    // cgroup.subtree_control of ancestors create() did not make (runc
+    // always does). Off by default: those belong to the host or to whoever
+    // delegated the subtree, and a missing controller is reported instead.
+    // A bare v2 host where nobody enabled anything (a VM booted into an
+    // initramfs) needs it on.
+    bool enable_controllers_in_parents = false;
 };
 
 // A hierarchy the container's cgroup lives in, for mounting it inside the
@@ -59,6 +66,8 @@ public:
     virtual void add_process(pid_t pid) = 0;
     // An O_DIRECTORY fd of the cgroup for clone3(CLONE_INTO_CGROUP), or -1
     // where the host cannot do that (v1) and add_process() must be used.
+    // The manager owns the fd (O_CLOEXEC); it stays open until the manager
+    // is destroyed.
     virtual int clone_into_fd() = 0;
 
     virtual void freeze() = 0;
@@ -73,6 +82,10 @@ public:
 
     // Serialised form kept in the container's state, for later commands.
     virtual std::string save() const = 0;
+
+    // Notes from the last apply() about fields accepted but not enforced
+    // (e.g. memory.kernel, which Linux 6.x ignores), for the caller to log.
+    virtual std::vector<std::string> notes() const { return {}; }
 };
 
 // Picks the implementation for this host (cgroup2 at /sys/fs/cgroup, or

@@ -23,7 +23,9 @@ struct State {
     std::string owner;
 };
 
-// Pretty JSON in runc's shape (pid omitted when 0, as the spec allows).
+// Pretty JSON (2-space indent) in runc's shape and member order; pid is
+// always present (0 once stopped, as runc prints it), annotations only
+// when there are some.
 std::string to_json(const State& state);
 
 }  // namespace oci

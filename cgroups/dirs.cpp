@@ -1,0 +1,97 @@
+#include "cgroups/dirs.hpp"
+
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string_view>
+
+#include "cgroups/control_dir.hpp"
+#include "cgroups/convert.hpp"
+#include "common/error.hpp"
+#include "common/file.hpp"
+
+namespace cgroups {
+
+namespace {
+void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000 * 1000};
+    ::nanosleep(&ts, nullptr);
+}
+}  // namespace
+
+void make_dirs(const std::string& base, const std::string& dir, std::vector<std::string>& created) {
+    if (dir.compare(0, base.size(), base) != 0)
+        throw common::Error("cgroups: " + dir + " is not below " + base);
+    std::string path = base;
+    std::string_view rest(dir);
+    rest.remove_prefix(base.size());
+    while (!rest.empty()) {
+        while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+        if (rest.empty()) break;
+        auto slash = rest.find('/');
+        path += "/" + std::string(rest.substr(0, slash));
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+        if (::mkdir(path.c_str(), 0755) == 0) {
+            created.push_back(path);
+        } else if (errno != EEXIST) {
+            common::throw_errno("mkdir " + path);
+        }
+    }
+}
+
+void remove_dirs(const std::vector<std::string>& created, const std::string& leaf) {
+    std::string first_error;
+    int first_errno = 0;
+    for (auto it = created.rbegin(); it != created.rend(); ++it) {
+        const std::string& dir = *it;
+        int err = 0;
+        for (int attempt = 0; attempt < 6; ++attempt) {
+            if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) {
+                err = 0;
+                break;
+            }
+            err = errno;
+            if (err != EBUSY) break;
+            sleep_ms(10L << attempt);  // 10, 20, ... 320 ms: about 0.6 s in all
+        }
+        if (err == 0) continue;
+        // An ancestor we made may since hold another container's cgroup.
+        const bool ours = dir == leaf;
+        if (!ours && (err == EBUSY || err == ENOTEMPTY)) continue;
+        if (first_error.empty()) {
+            first_error = "rmdir " + dir;
+            first_errno = err;
+        }
+    }
+    if (!first_error.empty()) common::throw_errno(first_error, first_errno);
+}
+
+std::vector<pid_t> read_pids(const std::string& dir) {
+    std::vector<pid_t> pids;
+    std::string text = common::read_file(dir + "/cgroup.procs");
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (auto v = parse_u64(std::string_view(text).substr(start, end - start)))
+            pids.push_back(static_cast<pid_t>(*v));
+        start = end + 1;
+    }
+    return pids;
+}
+
+void write_pid(const std::string& dir, pid_t pid) {
+    ControlDir d(dir);
+    const std::string value = std::to_string(pid);
+    int err = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        err = d.try_write("cgroup.procs", value);
+        if (err != EINVAL) break;
+        sleep_ms(30);
+    }
+    if (err != 0) common::throw_errno("add pid " + value + " to " + d.file("cgroup.procs"), err);
+}
+
+}  // namespace cgroups

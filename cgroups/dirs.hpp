@@ -1,0 +1,46 @@
+// Creating and removing cgroup directories, and moving processes: the
+// operations every hierarchy (v1 or v2) shares.
+#pragma once
+
+#include <sys/types.h>
+#include <time.h>
+
+#include <string>
+#include <vector>
+
+namespace cgroups {
+
+// Makes `dir` and any missing parents below `base` (which must exist),
+// appending each directory it made, outermost first, to `created`.
+// An existing `dir` is fine: the container joins it.
+void make_dirs(const std::string& base, const std::string& dir, std::vector<std::string>& created);
+
+// Removes the directories in `created` (as make_dirs recorded them),
+// deepest first. The kernel answers EBUSY while a dying task still counts,
+// so each rmdir is retried a few times with short sleeps. A missing
+// directory is already gone. An intermediate directory that now holds
+// someone else's cgroups is left alone; only failing to remove `leaf`
+// (or a directory below it) is an error.
+void remove_dirs(const std::vector<std::string>& created, const std::string& leaf);
+
+// The pids in <dir>/cgroup.procs.
+std::vector<pid_t> read_pids(const std::string& dir);
+// Writes `pid` to <dir>/cgroup.procs, retrying EINVAL a few times: a task
+// still being created (TASK_NEW) cannot be moved yet.
+void write_pid(const std::string& dir, pid_t pid);
+
+// Polls `done` every millisecond for up to `timeout_ms`; true when it held.
+template <typename F>
+bool poll_until(F done, int timeout_ms);
+
+}  // namespace cgroups
+
+template <typename F>
+bool cgroups::poll_until(F done, int timeout_ms) {
+    for (int i = 0; i < timeout_ms; ++i) {
+        if (done()) return true;
+        struct timespec ts = {0, 1000 * 1000};
+        ::nanosleep(&ts, nullptr);
+    }
+    return done();
+}

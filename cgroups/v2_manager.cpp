@@ -1,0 +1,154 @@
+#include "cgroups/v2_manager.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cgroups/control_dir.hpp"
+#include "cgroups/convert.hpp"
+#include "cgroups/device_rules.hpp"
+#include "cgroups/dirs.hpp"
+#include "cgroups/signal_all.hpp"
+#include "cgroups/unified.hpp"
+#include "cgroups/v2_devices.hpp"
+#include "cgroups/v2_resources.hpp"
+#include "common/error.hpp"
+#include "common/file.hpp"
+
+namespace cgroups {
+
+V2Manager::V2Manager(const UnifiedHierarchy& hierarchy, const Config& config)
+    : mount_point_(hierarchy.mount_point),
+      path_(hierarchy.mount_point + container_path(config, hierarchy.own)),
+      enable_in_parents_(config.enable_controllers_in_parents) {}
+
+void V2Manager::create() {
+    try {
+        make_dirs(mount_point_, path_, created_);
+        unified::enable_in_created(created_, path_);
+    } catch (...) {
+        try {
+            remove_dirs(created_, path_);
+        } catch (...) {
+        }
+        created_.clear();
+        throw;
+    }
+}
+
+void V2Manager::need(const std::string& controller, std::string_view field) const {
+    unified::enable_controller(mount_point_, path_, controller, field, created_, enable_in_parents_);
+}
+
+void V2Manager::apply(const oci::Resources& r) {
+    notes_.clear();
+    ControlDir dir(path_);
+    if (!r.devices.empty()) {
+        auto fd = common::open_or_throw(path_, O_RDONLY | O_DIRECTORY);
+        attach_device_filter(fd.get(), path_, make_device_filter(r.devices));
+    }
+    if (r.cpu) {
+        if (v2::wants_realtime(*r.cpu))
+            not_supported(r.cpu->realtimeRuntime ? "cpu.realtimeRuntime" : "cpu.realtimePeriod",
+                          "real-time group scheduling on cgroup v2");
+        if (v2::wants_cpuset(*r.cpu)) {
+            need("cpuset", "cpu.cpus");
+            v2::apply_cpuset(dir, *r.cpu);
+        }
+        if (v2::wants_cpu(*r.cpu)) {
+            need("cpu", "cpu");
+            v2::apply_cpu(dir, *r.cpu);
+        }
+    }
+    if (r.memory && v2::wants_memory(*r.memory)) {
+        need("memory", "memory");
+        v2::apply_memory(dir, *r.memory, notes_);
+    }
+    if (r.pids) {
+        need("pids", "pids");
+        v2::apply_pids(dir, *r.pids);
+    }
+    if (r.blockIO && v2::wants_io(*r.blockIO)) {
+        need("io", "blockIO");
+        v2::apply_io(dir, *r.blockIO);
+    }
+    if (!r.hugepageLimits.empty()) {
+        need("hugetlb", "hugepageLimits");
+        v2::apply_hugetlb(dir, r.hugepageLimits);
+    }
+    if (!r.rdma.empty()) {
+        need("rdma", "rdma");
+        v2::apply_rdma(dir, r.rdma);
+    }
+    if (r.network && (r.network->classID || !r.network->priorities.empty()))
+        not_supported(r.network->classID ? "network.classID" : "network.priorities", "net_cls/net_prio on cgroup v2");
+    for (auto& [key, value] : r.unified) {
+        v2::validate_unified_key(key);
+        need(unified::controller_of(key), "unified[\"" + key + "\"]");
+        v2::apply_unified_entry(dir, key, value);
+    }
+}
+
+void V2Manager::add_process(pid_t pid) { write_pid(path_, pid); }
+
+int V2Manager::clone_into_fd() {
+    if (!dir_fd_) dir_fd_ = common::open_or_throw(path_, O_RDONLY | O_DIRECTORY);
+    return dir_fd_.get();
+}
+
+void V2Manager::freeze() { unified::set_frozen(path_, true); }
+void V2Manager::thaw() { unified::set_frozen(path_, false); }
+bool V2Manager::frozen() const { return unified::is_frozen(path_); }
+std::vector<pid_t> V2Manager::pids() const { return read_pids(path_); }
+
+void V2Manager::kill_all(int signal) {
+    if (signal == SIGKILL && unified::kill(path_)) return;
+    signal_all(*this, signal, true);
+}
+
+Stats V2Manager::stats() const {
+    ControlDir d(path_);
+    Stats s;
+    if (auto v = d.read("memory.current")) s.memory_usage = parse_u64(*v).value_or(0);
+    if (auto v = d.read("memory.peak")) s.memory_max_usage = parse_u64(*v).value_or(0);
+    if (auto v = d.read("memory.max")) s.memory_limit = parse_limit(*v);
+    if (auto v = d.read("memory.events")) {
+        auto kv = parse_flat_keyed(*v);
+        s.oom_kills = kv["oom_kill"];
+        s.memory_failcnt = kv["max"];  // times usage hit memory.max: v1's failcnt
+    }
+    if (auto v = d.read("pids.current")) s.pids_current = parse_u64(*v).value_or(0);
+    if (auto v = d.read("pids.max")) s.pids_limit = parse_limit(*v);
+    if (auto v = d.read("cpu.stat")) {
+        auto kv = parse_flat_keyed(*v);
+        s.cpu_usage_ns = kv["usage_usec"] * 1000;
+        s.cpu_user_ns = kv["user_usec"] * 1000;
+        s.cpu_system_ns = kv["system_usec"] * 1000;
+    }
+    return s;
+}
+
+std::vector<Hierarchy> V2Manager::hierarchies() const { return {{"", path_, true}}; }
+
+void V2Manager::destroy() {
+    dir_fd_.reset();
+    remove_dirs(created_, path_);
+}
+
+std::string V2Manager::save() const {
+    return nlohmann::json{{"kind", "v2"},
+                          {"mount_point", mount_point_},
+                          {"path", path_},
+                          {"created", created_},
+                          {"enable_in_parents", enable_in_parents_}}
+        .dump();
+}
+
+std::unique_ptr<V2Manager> V2Manager::from_json(const nlohmann::json& saved) {
+    return std::make_unique<V2Manager>(saved.at("mount_point").get<std::string>(), saved.at("path").get<std::string>(),
+                                       saved.at("created").get<std::vector<std::string>>(),
+                                       saved.value("enable_in_parents", false));
+}
+
+}  // namespace cgroups

@@ -1,0 +1,40 @@
+#include "oci/capabilities.hpp"
+
+#include <array>
+
+namespace oci {
+
+namespace {
+
+// Index == capability number.
+constexpr std::array<const char*, kLastCapability + 1> kNames = {
+    "CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+    "CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
+    "CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+    "CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+};
+
+}  // namespace
+
+std::optional<int> capability_number(std::string_view name) {
+    for (std::size_t i = 0; i < kNames.size(); ++i) {
+        if (name == kNames[i]) return static_cast<int>(i);
+    }
+    return std::nullopt;
+}
+
+const char* capability_name(int number) {
+    if (number < 0 || number > kLastCapability) return nullptr;
+    return kNames[static_cast<std::size_t>(number)];
+}
+
+std::span<const char* const> all_capability_names() { return kNames; }
+
+}  // namespace oci

@@ -1,0 +1,55 @@
+// kill, delete, pause, resume: acting on an existing container.
+#include <spdlog/spdlog.h>
+
+#include "common/error.hpp"
+#include "runtime/commands.hpp"
+#include "runtime/container_ops.hpp"
+
+namespace runtime {
+
+int cmd_kill(const GlobalOptions& g, const std::string& id, const std::string& signal, bool all) {
+    int sig = parse_signal(signal);
+    Container c = open_container(StateStore(g.root), id);
+    oci::Status status = c.status();
+    if (status == oci::Status::stopped || status == oci::Status::creating) {
+        throw common::Error("container not running");
+    }
+    signal_container(c, sig, all);
+    return 0;
+}
+
+int cmd_delete(const GlobalOptions& g, const std::string& id, bool force) {
+    StateStore store(g.root);
+    validate_container_id(id);
+    if (!store.exists(id)) {
+        if (force) return 0;
+        throw common::Error("container \"" + id + "\" does not exist");
+    }
+    Container c = open_container(store, id);
+    oci::Status status = c.status();
+    if (!force && (status == oci::Status::running || status == oci::Status::paused)) {
+        throw common::Error("cannot delete container " + id + " that is not stopped: " + oci::to_string(status));
+    }
+    destroy_container(store, c);
+    return 0;
+}
+
+int cmd_pause(const GlobalOptions& g, const std::string& id) {
+    Container c = open_container(StateStore(g.root), id);
+    oci::Status status = c.status();
+    if (status != oci::Status::running && status != oci::Status::created) {
+        throw common::Error(std::string("container not running: it is ") + oci::to_string(status));
+    }
+    if (!c.cgroup) throw common::Error("container " + id + " has no cgroup to freeze");
+    c.cgroup->freeze();
+    return 0;
+}
+
+int cmd_resume(const GlobalOptions& g, const std::string& id) {
+    Container c = open_container(StateStore(g.root), id);
+    if (c.status() != oci::Status::paused) throw common::Error("container " + id + " is not paused");
+    c.cgroup->thaw();
+    return 0;
+}
+
+}  // namespace runtime

@@ -1,0 +1,149 @@
+// state, list, ps: reading a container's state without changing it.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "common/file.hpp"
+#include "runtime/commands.hpp"
+#include "runtime/container_ops.hpp"
+
+namespace runtime {
+
+int cmd_state(const GlobalOptions& g, const std::string& id) {
+    Container c = open_container(StateStore(g.root), id);
+    std::cout << c.state_json(c.status()) << std::endl;
+    return 0;
+}
+
+namespace {
+
+// Left-aligned columns, as runc's tabwriter prints them.
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<size_t> width;
+    for (const auto& row : rows) {
+        for (size_t i = 0; i < row.size(); ++i) {
+            if (width.size() <= i) width.push_back(0);
+            width[i] = std::max(width[i], row[i].size());
+        }
+    }
+    for (const auto& row : rows) {
+        std::string line;
+        for (size_t i = 0; i < row.size(); ++i) {
+            line += row[i];
+            if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 3, ' ');
+        }
+        std::cout << line << "\n";
+    }
+}
+
+}  // namespace
+
+int cmd_list(const GlobalOptions& g, const std::string& format, bool quiet) {
+    if (format != "table" && format != "json") throw common::Error("--format: must be table or json");
+    StateStore store(g.root);
+    std::vector<std::vector<std::string>> rows{{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& id : store.list_ids()) {
+        // Read without the lock: list must not wait for a create in progress.
+        std::string path = store.root() + "/" + id;
+        auto text = common::read_file_if_exists(path + "/state.json");
+        if (!text) continue;
+        Container c{ContainerDir(path, common::UniqueFd()), record_from_json(*text, path), nullptr};
+        try {
+            if (!c.record.cgroup.empty()) c.cgroup = cgroups::load_manager(c.record.cgroup);
+        } catch (const common::Error&) {
+        }
+        oci::Status status = c.status();
+        if (quiet) {
+            std::cout << id << "\n";
+            continue;
+        }
+        if (format == "json") {
+            all.push_back(nlohmann::json::parse(c.state_json(status)));
+        } else {
+            rows.push_back({id, std::to_string(status == oci::Status::stopped ? 0 : c.record.pid),
+                            oci::to_string(status), c.record.bundle, c.record.created, c.record.owner});
+        }
+    }
+    if (quiet) return 0;
+    if (format == "json") {
+        std::cout << all.dump() << std::endl;
+    } else {
+        print_table(rows);
+    }
+    return 0;
+}
+
+namespace {
+
+std::string run_ps(const std::vector<std::string>& ps_args) {
+    int pipefd[2];
+    if (::pipe2(pipefd, O_CLOEXEC) < 0) common::throw_errno("pipe");
+    common::UniqueFd read_end(pipefd[0]), write_end(pipefd[1]);
+    std::vector<std::string> args{"ps"};
+    args.insert(args.end(), ps_args.begin(), ps_args.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid < 0) common::throw_errno("fork ps");
+    if (pid == 0) {
+        ::dup2(write_end.get(), 1);
+        ::execvp("ps", argv.data());
+        ::_exit(127);
+    }
+    write_end.reset();
+    std::string out = common::read_fd(read_end.get());
+    int status;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw common::Error("ps failed: is procps installed?");
+    return out;
+}
+
+}  // namespace
+
+int cmd_ps(const GlobalOptions& g, const std::string& id, const std::string& format,
+           const std::vector<std::string>& ps_args) {
+    if (format != "table" && format != "json") throw common::Error("--format: must be table or json");
+    Container c = open_container(StateStore(g.root), id);
+    std::vector<pid_t> pids;
+    if (c.cgroup && c.status() != oci::Status::stopped) pids = c.cgroup->pids();
+    if (format == "json") {
+        std::cout << nlohmann::json(pids).dump() << std::endl;
+        return 0;
+    }
+    std::istringstream lines(run_ps(ps_args.empty() ? std::vector<std::string>{"-ef"} : ps_args));
+    std::string header;
+    std::getline(lines, header);
+    // The PID column is where the header says it is.
+    std::istringstream hs(header);
+    std::string col;
+    int pid_col = -1;
+    for (int i = 0; hs >> col; ++i) {
+        if (col == "PID") pid_col = i;
+    }
+    if (pid_col < 0) throw common::Error("ps output has no PID column");
+    std::set<pid_t> wanted(pids.begin(), pids.end());
+    std::cout << header << "\n";
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream ls(line);
+        std::string field;
+        for (int i = 0; i <= pid_col; ++i) ls >> field;
+        try {
+            if (wanted.count(std::stoi(field))) std::cout << line << "\n";
+        } catch (...) {
+        }
+    }
+    return 0;
+}
+
+}  // namespace runtime

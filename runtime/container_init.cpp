@@ -1,0 +1,152 @@
+#include "runtime/container_init.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include "common/error.hpp"
+#include "common/file.hpp"
+#include "runtime/hooks.hpp"
+#include "runtime/process_setup.hpp"
+#include "runtime/terminal.hpp"
+
+namespace runtime {
+
+namespace {
+
+void set_identity_names(const oci::Spec& spec) {
+    if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) < 0) {
+        common::throw_errno("hostname " + spec.hostname);
+    }
+    if (!spec.domainname.empty() && ::setdomainname(spec.domainname.data(), spec.domainname.size()) < 0) {
+        common::throw_errno("domainname " + spec.domainname);
+    }
+}
+
+// linux.sysctl through the container's own /proc, refusing anything that is
+// not procfs there (CVE-2019-16884 class).
+void apply_sysctls(const std::map<std::string, std::string>& sysctls) {
+    if (sysctls.empty()) return;
+    common::UniqueFd procsys(::open("/proc/sys", O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!procsys) common::throw_errno("linux.sysctl: open /proc/sys");
+    struct statfs fs;
+    if (::fstatfs(procsys.get(), &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC) {
+        throw common::Error("linux.sysctl: /proc/sys in the container is not procfs");
+    }
+    for (const auto& [key, value] : sysctls) {
+        std::string rel = key;
+        for (char& c : rel) {
+            if (c == '.') c = '/';
+        }
+        if (rel.find("..") != std::string::npos) throw common::Error("linux.sysctl: invalid key " + key);
+        try {
+            common::write_file_at(procsys.get(), rel, value);
+        } catch (const common::Error& e) {
+            throw common::Error("linux.sysctl." + key + ": " + e.what(), e.code());
+        }
+    }
+}
+
+std::string wait_for_start(int fifo) {
+    char byte;
+    for (;;) {
+        ssize_t n = ::read(fifo, &byte, 1);
+        if (n == 1) return {};
+        if (n < 0 && errno == EINTR) continue;
+        common::throw_errno("wait for start on exec.fifo");
+    }
+}
+
+[[noreturn]] void run_init(InitArgs& a) {
+    const oci::Spec& spec = *a.spec;
+    const oci::Process& process = *spec.process;
+    SyncChannel& channel = *a.channel;
+
+    // The parent sends the state JSON for createContainer hooks with "go".
+    std::string state_json = channel.expect(SyncKind::go, "waiting for the runtime").text;
+
+    if (a.new_user_namespace) {
+        if (::setresgid(0, 0, 0) < 0) common::throw_errno("setresgid 0 in the new user namespace");
+        if (::setresuid(0, 0, 0) < 0) common::throw_errno("setresuid 0 in the new user namespace");
+    }
+    for (const auto& join : a.plan->joins) {
+        if (join.type == oci::NamespaceType::pid || join.type == oci::NamespaceType::time) continue;
+        namespaces::enter(join);
+    }
+    if (a.plan->new_cgroup && ::unshare(CLONE_NEWCGROUP) < 0) {
+        common::throw_errno("unshare the cgroup namespace");
+    }
+    set_identity_names(spec);
+    if (a.plan->new_flags & CLONE_NEWNET) namespaces::bring_up_loopback();
+
+    rootfs::prepare(a.rootfs);
+    if (a.has_runtime_hooks) {
+        channel.send(SyncKind::run_hooks);
+        channel.expect(SyncKind::hooks_done, "running createRuntime hooks");
+    }
+    if (spec.hooks) run_hooks(spec.hooks->createContainer, state_json, "createContainer");
+    rootfs::enter(a.rootfs);
+    apply_sysctls(spec.linux->sysctl);
+    if (process.terminal) {
+        common::UniqueFd master = setup_container_terminal(process, true);
+        channel.send(SyncKind::terminal, {}, master.get());
+    }
+    rootfs::finalize(a.rootfs);
+    if (::chdir(process.cwd.c_str()) < 0) common::throw_errno("process.cwd " + process.cwd);
+
+    apply_limits(process);
+    if (spec.linux->personality) apply_personality(*spec.linux->personality);
+    apply_identity(process);
+    std::vector<std::string> env = container_environment(process);
+    std::string executable = find_executable(process.args.at(0), env);
+    close_stray_fds(a.preserve_fds);
+
+    // From here on we outlive the runtime (create, --detach).
+    ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    channel.send(SyncKind::ready);
+    if (a.exec_fifo >= 0) {
+        wait_for_start(a.exec_fifo);
+        ::close(a.exec_fifo);
+        if (spec.hooks) run_hooks(spec.hooks->startContainer, state_json, "startContainer");
+    }
+    exec_process(executable, process.args, env);
+}
+
+}  // namespace
+
+void report_failure(SyncChannel& channel, const std::string& message) {
+    try {
+        channel.send(SyncKind::error, message);
+        return;
+    } catch (...) {
+    }
+    // The runtime is gone (after `create` returned): stderr is all we have.
+    std::string line = "crun-lite: " + message + "\n";
+    (void)!::write(2, line.data(), line.size());
+}
+
+void container_init(InitArgs& args) {
+    if (args.state_lock_fd >= 0) ::close(args.state_lock_fd);
+    // Die with the runtime while it sets us up; cleared by the uid switch
+    // (and irrelevant once we are running).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    try {
+        run_init(args);
+    } catch (const ExecError& e) {
+        report_failure(*args.channel, e.what());
+        ::_exit(e.exit_status());
+    } catch (const std::exception& e) {
+        report_failure(*args.channel, e.what());
+        ::_exit(1);
+    }
+}
+
+}  // namespace runtime

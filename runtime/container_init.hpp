@@ -1,0 +1,33 @@
+// The container's init process between clone3 and execve.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "namespaces/namespaces.hpp"
+#include "oci/spec.hpp"
+#include "rootfs/rootfs.hpp"
+#include "runtime/sync_channel.hpp"
+
+namespace runtime {
+
+struct InitArgs {
+    const oci::Spec* spec = nullptr;
+    const namespaces::Plan* plan = nullptr;
+    rootfs::Context rootfs;
+    SyncChannel* channel = nullptr;
+    int state_lock_fd = -1;  // closed first: the lock belongs to the runtime
+    int exec_fifo = -1;  // create: block here until `start`; -1 for run
+    int preserve_fds = 0;
+    bool new_user_namespace = false;
+    bool has_runtime_hooks = false;  // prestart/createRuntime, run by the parent
+};
+
+// Sends `message` to the runtime, or to stderr once the runtime is gone.
+void report_failure(SyncChannel& channel, const std::string& message);
+
+// Never returns: execs the container process, or reports the error over the
+// channel and exits.
+[[noreturn]] void container_init(InitArgs& args);
+
+}  // namespace runtime

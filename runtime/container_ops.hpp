@@ -1,0 +1,42 @@
+// What several commands do to an existing container: derive its status,
+// describe it as a spec state document, signal it, tear it down.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cgroups/manager.hpp"
+#include "oci/spec.hpp"
+#include "oci/state.hpp"
+#include "runtime/state_store.hpp"
+
+namespace runtime {
+
+struct Container {
+    ContainerDir dir;
+    ContainerRecord record;
+    std::unique_ptr<cgroups::Manager> cgroup;  // null when none was recorded
+
+    oci::Status status() const;
+    bool init_alive() const;
+    std::string state_json(oci::Status status) const;
+    // The config as it was at create time (hooks, exec defaults).
+    oci::Spec saved_spec() const;
+};
+
+// Opens and locks a container; "container \"x\" does not exist" otherwise.
+Container open_container(const StateStore& store, const std::string& id);
+
+// runc-style signal names: "KILL", "SIGKILL", "9".
+int parse_signal(const std::string& text);
+
+// Sends `signal` to the init, or with `all` to every process of the cgroup.
+void signal_container(const Container& c, int signal, bool all);
+
+// Kills what is left (SIGKILL to the whole cgroup), waits for the init to
+// go, runs poststop hooks, removes the cgroup, the overlay layer and the
+// state directory.
+void destroy_container(const StateStore& store, Container& c);
+
+}  // namespace runtime

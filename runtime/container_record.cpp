@@ -1,0 +1,42 @@
+#include "runtime/container_record.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+
+namespace runtime {
+
+std::string to_json(const ContainerRecord& r) {
+    nlohmann::json j = {
+        {"id", r.id},           {"bundle", r.bundle},         {"rootfs", r.rootfs},
+        {"created", r.created}, {"owner", r.owner},           {"annotations", r.annotations},
+        {"pid", r.pid},         {"pidStartTime", r.pid_start_time},
+        {"cgroup", r.cgroup},   {"overlayDir", r.overlay_dir},
+        {"hasPoststart", r.has_poststart_hooks}, {"hasPoststop", r.has_poststop_hooks},
+    };
+    return j.dump();
+}
+
+ContainerRecord record_from_json(const std::string& text, const std::string& where) {
+    try {
+        nlohmann::json j = nlohmann::json::parse(text);
+        ContainerRecord r;
+        r.id = j.at("id").get<std::string>();
+        r.bundle = j.at("bundle").get<std::string>();
+        r.rootfs = j.value("rootfs", "");
+        r.created = j.value("created", "");
+        r.owner = j.value("owner", "");
+        r.annotations = j.value("annotations", std::map<std::string, std::string>{});
+        r.pid = j.value("pid", 0);
+        r.pid_start_time = j.value("pidStartTime", uint64_t{0});
+        r.cgroup = j.value("cgroup", "");
+        r.overlay_dir = j.value("overlayDir", "");
+        r.has_poststart_hooks = j.value("hasPoststart", false);
+        r.has_poststop_hooks = j.value("hasPoststop", false);
+        return r;
+    } catch (const nlohmann::json::exception& e) {
+        throw common::Error(where + ": corrupt container state: " + e.what());
+    }
+}
+
+}  // namespace runtime

@@ -1,0 +1,34 @@
+// What the runtime remembers about a container between commands: kept as
+// <root>/<id>/state.json. Its status is never stored; it is derived from the
+// live system each time (see status.hpp), so a crash cannot leave it stale.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace runtime {
+
+struct ContainerRecord {
+    std::string id;
+    std::string bundle;
+    std::string rootfs;
+    std::string created;  // RFC 3339, nanoseconds, UTC
+    std::string owner;
+    std::map<std::string, std::string> annotations;
+    int pid = 0;
+    // Field 22 of /proc/<pid>/stat at create time: tells our init apart from
+    // a later process that reuses its pid.
+    uint64_t pid_start_time = 0;
+    std::string cgroup;          // cgroups::Manager::save()
+    std::string overlay_dir;     // our writable layer to remove on delete, or ""
+    // Whether the saved config has poststart/poststop hooks, so that start
+    // and delete parse it only when they must.
+    bool has_poststart_hooks = false;
+    bool has_poststop_hooks = false;
+};
+
+std::string to_json(const ContainerRecord& record);
+ContainerRecord record_from_json(const std::string& text, const std::string& where);
+
+}  // namespace runtime

@@ -1,0 +1,190 @@
+#include "runtime/launch.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/error.hpp"
+#include "common/file.hpp"
+#include "namespaces/namespaces.hpp"
+#include "oci/state.hpp"
+#include "oci/version.hpp"
+#include "runtime/clone.hpp"
+#include "runtime/container_init.hpp"
+#include "runtime/device_rules.hpp"
+#include "runtime/hooks.hpp"
+#include "runtime/process_info.hpp"
+#include "runtime/sync_channel.hpp"
+#include "runtime/terminal.hpp"
+#include "runtime/time_format.hpp"
+
+namespace runtime {
+
+namespace {
+
+// Undoes a half-made container: the init is killed and reaped, the cgroup
+// removed. Disarmed once the init reports ready.
+struct LaunchRollback {
+    pid_t pid = 0;
+    cgroups::Manager* cgroup = nullptr;
+    bool cgroup_created = false;
+    bool armed = true;
+
+    ~LaunchRollback() {
+        if (!armed) return;
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+        if (cgroup && cgroup_created) {
+            try {
+                cgroup->destroy();
+            } catch (...) {
+            }
+        }
+    }
+};
+
+bool has_runtime_hooks(const oci::Spec& spec) {
+    return spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->createRuntime.empty());
+}
+
+std::string state_json(const ContainerRecord& record, oci::Status status) {
+    oci::State state;
+    state.ociVersion = oci::kSpecVersion;
+    state.id = record.id;
+    state.status = status;
+    state.pid = record.pid;
+    state.bundle = record.bundle;
+    state.annotations = record.annotations;
+    state.rootfs = record.rootfs;
+    state.created = record.created;
+    state.owner = record.owner;
+    return oci::to_json(state);
+}
+
+}  // namespace
+
+Launched launch_container(const LaunchRequest& req) {
+    const oci::Spec& spec = *req.spec;
+    const oci::Linux& linux = *spec.linux;
+    Launched out;
+    out.record.id = req.id;
+    out.record.bundle = req.bundle;
+    out.record.rootfs = req.rootfs;
+    out.record.created = now_rfc3339();
+    out.record.annotations = spec.annotations;
+    out.record.overlay_dir = req.overlay_dir;
+
+    namespaces::Plan plan = namespaces::plan(linux);
+
+    out.cgroup = cgroups::make_manager({req.id, linux.cgroupsPath});
+    LaunchRollback rollback;
+    rollback.cgroup = out.cgroup.get();
+    out.cgroup->create();
+    rollback.cgroup_created = true;
+    out.cgroup->apply(effective_resources(linux));
+    out.record.cgroup = out.cgroup->save();
+
+    // The init blocks reading this fifo until `start` writes to it. Opened
+    // O_RDWR here so the init inherits a reader and the open never blocks;
+    // `start` then finds a reader (ENXIO means the init died).
+    common::UniqueFd fifo;
+    if (req.mode == LaunchMode::create) {
+        std::string path = req.dir->file("exec.fifo");
+        if (::mkfifo(path.c_str(), 0600) < 0) common::throw_errno("mkfifo " + path);
+        fifo = common::open_or_throw(path, O_RDWR);
+    }
+
+    // pid and time namespaces apply to children only: join or create them
+    // here, before the clone.
+    uint64_t flags = plan.new_flags;
+    for (const auto& join : plan.joins) {
+        if (join.type == oci::NamespaceType::pid || join.type == oci::NamespaceType::time) {
+            namespaces::enter(join);
+        }
+    }
+    if (plan.new_time) {
+        if (linux.timeOffsets.empty()) {
+            flags |= namespaces::clone_flag(oci::NamespaceType::time);
+        } else {
+            namespaces::unshare_time_for_children(linux.timeOffsets);
+        }
+    }
+
+    rootfs::Context rootfs_ctx;
+    rootfs_ctx.spec = &spec;
+    rootfs_ctx.rootfs = req.rootfs;
+    rootfs_ctx.overlay = req.overlay;
+    rootfs_ctx.no_pivot = req.no_pivot;
+    rootfs_ctx.user_namespace = oci::find_namespace(linux, oci::NamespaceType::user) != nullptr;
+    rootfs_ctx.cgroup_namespace = plan.new_cgroup;
+    rootfs_ctx.cgroups = out.cgroup->hierarchies();
+
+    auto [parent_end, child_end] = SyncChannel::make_pair();
+    bool new_user = (plan.new_flags & CLONE_NEWUSER) != 0;
+    pid_t pid = clone3_process(flags, out.cgroup->clone_into_fd());
+    if (pid == 0) {
+        parent_end.close();
+        InitArgs args;
+        args.spec = &spec;
+        args.plan = &plan;
+        args.rootfs = rootfs_ctx;
+        args.channel = &child_end;
+        args.state_lock_fd = req.dir->lock_fd();
+        args.exec_fifo = fifo.release();
+        args.preserve_fds = req.preserve_fds;
+        args.new_user_namespace = new_user;
+        args.has_runtime_hooks = has_runtime_hooks(spec);
+        container_init(args);
+    }
+    rollback.pid = pid;
+    child_end.close();
+    fifo.reset();
+    out.pid = pid;
+    out.record.pid = pid;
+
+    if (new_user) namespaces::write_id_mappings(pid, linux.uidMappings, linux.gidMappings);
+    if (out.cgroup->clone_into_fd() < 0) out.cgroup->add_process(pid);
+    if (spec.process->oomScoreAdj) {
+        common::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
+                           std::to_string(*spec.process->oomScoreAdj));
+    }
+    std::string creating = state_json(out.record, oci::Status::creating);
+    parent_end.send(SyncKind::go, creating);
+
+    for (;;) {
+        std::optional<SyncMessage> msg = parent_end.receive();
+        if (!msg) throw common::Error("container init exited during setup");
+        if (msg->kind == SyncKind::error) throw common::Error(msg->text);
+        if (msg->kind == SyncKind::run_hooks) {
+            run_hooks(spec.hooks->prestart, creating, "prestart");
+            run_hooks(spec.hooks->createRuntime, creating, "createRuntime");
+            parent_end.send(SyncKind::hooks_done);
+        } else if (msg->kind == SyncKind::terminal) {
+            if (!req.console_socket.empty()) {
+                send_to_console_socket(req.console_socket, msg->fd.get());
+            } else {
+                out.pty_master = std::move(msg->fd);
+            }
+        } else if (msg->kind == SyncKind::ready) {
+            break;
+        }
+    }
+    if (req.mode != LaunchMode::create) {
+        // The channel closes on a successful execve; an exec failure comes
+        // back as an error message instead.
+        std::optional<SyncMessage> msg = parent_end.receive();
+        if (msg && msg->kind == SyncKind::error) throw common::Error(msg->text);
+    }
+    auto stat = read_process_stat(pid);
+    out.record.pid_start_time = stat ? stat->start_time : 0;
+    rollback.armed = false;
+    return out;
+}
+
+}  // namespace runtime

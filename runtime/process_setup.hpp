@@ -1,0 +1,54 @@
+// The last steps of a container process before exec, shared by a
+// container's init and by `exec`: limits, identity, capabilities,
+// no_new_privs, scheduling, then the executable lookup and execve.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "oci/spec.hpp"
+
+namespace runtime {
+
+// Refuses, before any side effect, what this host cannot honour for the
+// process block (an LSM that is absent, ...). Field names in messages.
+void check_process_supported(const oci::Process& process);
+
+// rlimits, ioPriority, scheduler, personality, umask: must run while still
+// privileged (raising a hard limit needs it).
+void apply_limits(const oci::Process& process);
+
+// Groups, gid, uid (keeping capabilities across the switch), then the five
+// capability sets and no_new_privs. After this the process is unprivileged
+// as the config says.
+void apply_identity(const oci::Process& process);
+
+// process.env with HOME added from the container's /etc/passwd when absent.
+std::vector<std::string> container_environment(const oci::Process& process);
+
+// Resolves args[0] through PATH of `env` inside the current root, with the
+// errors clients match: `exec: "x": executable file not found in $PATH`,
+// `exec: "x": permission denied`.
+std::string find_executable(const std::string& name, const std::vector<std::string>& env);
+
+// Marks every fd above 2 + preserve_fds close-on-exec so that only stdio and
+// the preserved fds reach the container (CVE-2024-21626 class).
+void close_stray_fds(int preserve_fds);
+
+// linux.personality (LINUX or LINUX32 execution domain).
+void apply_personality(const oci::Personality& personality);
+
+// The exec itself failed: the exit status is 127 for a missing file, else
+// 126, as shells and runc report it.
+class ExecError : public common::Error {
+public:
+    using common::Error::Error;
+    int exit_status() const { return code() == ENOENT ? 127 : 126; }
+};
+
+// execve; throws ExecError when the exec fails.
+[[noreturn]] void exec_process(const std::string& path, const std::vector<std::string>& args,
+                               const std::vector<std::string>& env);
+
+}  // namespace runtime

@@ -1,0 +1,162 @@
+#include "runtime/state_store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "common/file.hpp"
+
+namespace runtime {
+
+void validate_container_id(const std::string& id) {
+    auto ok_first = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '+' || c == '-';
+    };
+    if (id.empty()) throw common::Error("container id: must not be empty");
+    if (id.size() > 1024) throw common::Error("container id: longer than 1024 characters");
+    for (size_t i = 0; i < id.size(); ++i) {
+        if (!(ok_first(id[i]) || (i > 0 && id[i] == '.'))) {
+            throw common::Error("invalid container id \"" + id +
+                                "\": must match [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*");
+        }
+    }
+}
+
+namespace {
+
+common::UniqueFd open_locked_dir(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) common::throw_errno("open container directory " + path);
+    common::UniqueFd owner(fd);
+    while (::flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) common::throw_errno("lock " + path);
+    }
+    return owner;
+}
+
+void mkdir_p(const std::string& path, mode_t mode) {
+    if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return;
+    if (errno != ENOENT) common::throw_errno("mkdir " + path);
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos || slash == 0) common::throw_errno("mkdir " + path);
+    mkdir_p(path.substr(0, slash), mode);
+    if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST) common::throw_errno("mkdir " + path);
+}
+
+}  // namespace
+
+ContainerRecord ContainerDir::load() const {
+    std::string path = file("state.json");
+    return record_from_json(common::read_file(path), path);
+}
+
+void ContainerDir::unlock() const {
+    if (fd_) ::flock(fd_.get(), LOCK_UN);
+}
+
+void ContainerDir::save(const ContainerRecord& record) const {
+    common::write_file_atomic(file("state.json"), to_json(record));
+}
+
+ContainerDir StateStore::claim(const std::string& id) const {
+    validate_container_id(id);
+    mkdir_p(root_, 0700);
+    std::string path = root_ + "/" + id;
+    if (::mkdir(path.c_str(), 0711) < 0) {
+        if (errno == EEXIST) throw common::Error("container with id \"" + id + "\" already exists");
+        common::throw_errno("mkdir " + path);
+    }
+    try {
+        return ContainerDir(path, open_locked_dir(path));
+    } catch (...) {
+        ::rmdir(path.c_str());
+        throw;
+    }
+}
+
+std::optional<ContainerDir> StateStore::open_if_exists(const std::string& id) const {
+    validate_container_id(id);
+    std::string path = root_ + "/" + id;
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        common::throw_errno("open container directory " + path);
+    }
+    common::UniqueFd owner(fd);
+    while (::flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) common::throw_errno("lock " + path);
+    }
+    // A concurrent delete may have removed it while we waited for the lock.
+    struct stat st;
+    if (::stat(path.c_str(), &st) < 0) return std::nullopt;
+    return ContainerDir(path, std::move(owner));
+}
+
+ContainerDir StateStore::open(const std::string& id) const {
+    auto dir = open_if_exists(id);
+    if (!dir) throw common::Error("container \"" + id + "\" does not exist");
+    return std::move(*dir);
+}
+
+bool StateStore::exists(const std::string& id) const {
+    struct stat st;
+    return ::stat((root_ + "/" + id).c_str(), &st) == 0;
+}
+
+void StateStore::remove(const std::string& id) const { remove_tree(root_ + "/" + id); }
+
+std::vector<std::string> StateStore::list_ids() const {
+    std::vector<std::string> ids;
+    DIR* dir = ::opendir(root_.c_str());
+    if (!dir) {
+        if (errno == ENOENT) return ids;
+        common::throw_errno("open state root " + root_);
+    }
+    while (struct dirent* entry = ::readdir(dir)) {
+        std::string name = entry->d_name;
+        if (name == "." || name == ".." || entry->d_type != DT_DIR) continue;
+        ids.push_back(name);
+    }
+    ::closedir(dir);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+namespace {
+
+void remove_tree_at(int parent, const char* name) {
+    int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        DIR* dir = ::fdopendir(fd);
+        if (!dir) {
+            ::close(fd);
+            common::throw_errno(std::string("open ") + name);
+        }
+        while (struct dirent* entry = ::readdir(dir)) {
+            std::string child = entry->d_name;
+            if (child == "." || child == "..") continue;
+            remove_tree_at(fd, child.c_str());
+        }
+        ::closedir(dir);
+        if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+            common::throw_errno(std::string("remove directory ") + name);
+        }
+        return;
+    }
+    if (errno == ENOENT) return;
+    if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) {
+        common::throw_errno(std::string("remove ") + name);
+    }
+}
+
+}  // namespace
+
+void remove_tree(const std::string& path) { remove_tree_at(AT_FDCWD, path.c_str()); }
+
+}  // namespace runtime

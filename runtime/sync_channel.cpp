@@ -1,0 +1,77 @@
+#include "runtime/sync_channel.hpp"
+
+#include <sys/socket.h>
+
+#include <cstring>
+
+#include "common/error.hpp"
+
+namespace runtime {
+
+std::pair<SyncChannel, SyncChannel> SyncChannel::make_pair() {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
+        common::throw_errno("socketpair for the container sync channel");
+    }
+    return {SyncChannel(common::UniqueFd(fds[0])), SyncChannel(common::UniqueFd(fds[1]))};
+}
+
+void SyncChannel::send(SyncKind kind, const std::string& text, int fd) {
+    std::string payload(1, static_cast<char>(kind));
+    payload += text;
+    struct iovec iov { payload.data(), payload.size() };
+    struct msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    if (fd >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    }
+    while (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) < 0) {
+        if (errno != EINTR) common::throw_errno("send on the container sync channel");
+    }
+}
+
+std::optional<SyncMessage> SyncChannel::receive() {
+    char buf[8192];
+    struct iovec iov { buf, sizeof buf };
+    struct msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n;
+    while ((n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC)) < 0) {
+        if (errno != EINTR) common::throw_errno("receive on the container sync channel");
+    }
+    if (n == 0) return std::nullopt;
+    SyncMessage out{static_cast<SyncKind>(buf[0]), std::string(buf + 1, static_cast<size_t>(n - 1)), {}};
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int fd;
+            std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
+            out.fd.reset(fd);
+        }
+    }
+    return out;
+}
+
+SyncMessage SyncChannel::expect(SyncKind kind, const char* waiting_for) {
+    std::optional<SyncMessage> msg = receive();
+    if (!msg) throw common::Error(std::string("container process exited while ") + waiting_for);
+    if (msg->kind == SyncKind::error) throw common::Error(msg->text);
+    if (msg->kind != kind) {
+        throw common::Error(std::string("unexpected message '") + static_cast<char>(msg->kind) +
+                            "' while " + waiting_for);
+    }
+    return std::move(*msg);
+}
+
+}  // namespace runtime

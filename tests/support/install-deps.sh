@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs what building and testing crun-lite needs on Debian 12 (as root).
+# Skips apt entirely when everything is already there.
+set -eu
+packages="g++ cmake make pkg-config nlohmann-json3-dev libseccomp-dev libcap-dev libspdlog-dev
+libcli11-dev doctest-dev busybox-static jq procps iproute2 util-linux"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+fi

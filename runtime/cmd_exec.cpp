@@ -20,6 +20,7 @@
 #include "runtime/container_ops.hpp"
 #include "runtime/foreground.hpp"
 #include "runtime/process_setup.hpp"
+#include "runtime/seccomp.hpp"
 #include "runtime/sync_channel.hpp"
 #include "runtime/terminal.hpp"
 
@@ -136,6 +137,7 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
         // From here on we outlive the runtime (create, --detach).
         ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         channel.send(SyncKind::ready);
+        if (spec.linux->seccomp) install_seccomp(*spec.linux->seccomp, {});
         exec_process(executable, p.args, env);
     } catch (const ExecError& e) {
         report_failure(channel, e.what());

@@ -2,6 +2,7 @@
 // throws common::Error for failures (main reports them).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,12 @@ int cmd_ps(const GlobalOptions& g, const std::string& id, const std::string& for
 int cmd_exec(const GlobalOptions& g, ExecOptions o);
 int cmd_pause(const GlobalOptions& g, const std::string& id);
 int cmd_resume(const GlobalOptions& g, const std::string& id);
+// update: `--resources FILE|-` (LinuxResources JSON, as containerd sends
+// it) and runc's flags, given as flag name (without dashes) -> value.
+int cmd_update(const GlobalOptions& g, const std::string& id, const std::string& resources_file,
+               const std::map<std::string, std::string>& flags);
+// events: one stats event with `stats`, else a stream every `interval`.
+int cmd_events(const GlobalOptions& g, const std::string& id, bool stats, const std::string& interval);
 int cmd_spec(const std::string& bundle, bool rootless);
 int cmd_features();
 

@@ -13,6 +13,7 @@
 #include "common/file.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/process_setup.hpp"
+#include "runtime/seccomp.hpp"
 #include "runtime/terminal.hpp"
 
 namespace runtime {
@@ -114,6 +115,7 @@ std::string wait_for_start(int fifo) {
         ::close(a.exec_fifo);
         if (spec.hooks) run_hooks(spec.hooks->startContainer, state_json, "startContainer");
     }
+    if (spec.linux->seccomp) install_seccomp(*spec.linux->seccomp, state_json);
     exec_process(executable, process.args, env);
 }
 

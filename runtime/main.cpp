@@ -162,6 +162,29 @@ int main(int argc, char** argv) {
     resume->add_option("id", id)->required();
     resume->callback([&] { action = [&] { return cmd_resume(g, id); }; });
 
+    std::string resources_file;
+    std::map<std::string, std::string> update_flags;
+    auto* update = app.add_subcommand("update", "change a container's resource limits");
+    update->add_option("-r,--resources", resources_file, "LinuxResources JSON file, or - for stdin");
+    for (const char* flag : {"memory", "memory-swap", "memory-reservation", "kernel-memory", "kernel-memory-tcp",
+                             "cpu-shares", "cpu-quota", "cpu-period", "cpu-rt-period", "cpu-rt-runtime",
+                             "cpuset-cpus", "cpuset-mems", "pids-limit", "blkio-weight", "cpu-idle",
+                             "l3-cache-schema", "mem-bw-schema"}) {
+        std::string name = flag;
+        update->add_option_function<std::string>(
+            "--" + name, [&update_flags, name](const std::string& v) { update_flags[name] = v; }, name);
+    }
+    update->add_option("id", id)->required();
+    update->callback([&] { action = [&] { return cmd_update(g, id, resources_file, update_flags); }; });
+
+    bool events_stats = false;
+    std::string events_interval = "5s";
+    auto* events = app.add_subcommand("events", "resource usage and OOM events of a container");
+    events->add_flag("--stats", events_stats, "print one stats event and exit");
+    events->add_option("--interval", events_interval, "time between stats events (e.g. 5s)");
+    events->add_option("id", id)->required();
+    events->callback([&] { action = [&] { return cmd_events(g, id, events_stats, events_interval); }; });
+
     std::string spec_bundle = ".";
     bool spec_rootless = false;
     auto* spec = app.add_subcommand("spec", "write a default config.json");

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "runtime/process_setup.hpp"
+#include "runtime/seccomp.hpp"
 
 namespace runtime {
 
@@ -17,7 +18,7 @@ void check_supported(const oci::Spec& spec) {
     }
     if (linux.hasIntelRdt) throw common::Error("linux.intelRdt: not supported by crun-lite");
     if (linux.hasMemoryPolicy) throw common::Error("linux.memoryPolicy: not supported yet");
-    if (linux.seccomp) throw common::Error("linux.seccomp: not supported yet");
+    if (linux.seccomp) check_seccomp_supported(*linux.seccomp);
     if (!linux.mountLabel.empty()) {
         throw common::Error("linux.mountLabel: SELinux is not enabled on this host");
     }

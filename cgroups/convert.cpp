@@ -1,6 +1,7 @@
 #include "cgroups/convert.hpp"
 
 #include <charconv>
+#include <cctype>
 #include <cmath>
 
 #include "common/error.hpp"
@@ -109,6 +110,100 @@ std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text) {
         if (auto v = parse_u64(line.substr(sp + 1))) out[std::string(line.substr(0, sp))] = *v;
     }
     return out;
+}
+
+std::vector<uint64_t> parse_u64_list(std::string_view text) {
+    std::vector<uint64_t> out;
+    size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        size_t j = i;
+        while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+        if (j > i) {
+            if (auto v = parse_u64(text.substr(i, j - i))) out.push_back(*v);
+        }
+        i = j;
+    }
+    return out;
+}
+
+namespace {
+
+// "8:16" -> (8, 16).
+bool parse_device(std::string_view text, uint64_t& major, uint64_t& minor) {
+    auto colon = text.find(':');
+    if (colon == std::string_view::npos) return false;
+    auto a = parse_u64(text.substr(0, colon));
+    auto b = parse_u64(text.substr(colon + 1));
+    if (!a || !b) return false;
+    major = *a;
+    minor = *b;
+    return true;
+}
+
+std::vector<std::string_view> fields_of(std::string_view line) {
+    std::vector<std::string_view> out;
+    size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+        size_t j = i;
+        while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) ++j;
+        if (j > i) out.push_back(line.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+template <typename F>
+void for_each_line(std::string_view text, F f) {
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        f(text.substr(0, nl));
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    }
+}
+
+}  // namespace
+
+std::vector<DeviceStat> parse_blkio_lines(std::string_view text) {
+    std::vector<DeviceStat> out;
+    for_each_line(text, [&](std::string_view line) {
+        auto f = fields_of(line);
+        DeviceStat s;
+        if (f.size() != 3 || !parse_device(f[0], s.major, s.minor)) return;
+        auto v = parse_u64(f[2]);
+        if (!v) return;
+        s.op = std::string(f[1]);
+        s.value = *v;
+        out.push_back(std::move(s));
+    });
+    return out;
+}
+
+void parse_io_stat(std::string_view text, std::vector<DeviceStat>& bytes, std::vector<DeviceStat>& ios) {
+    for_each_line(text, [&](std::string_view line) {
+        auto f = fields_of(line);
+        uint64_t major = 0, minor = 0;
+        if (f.empty() || !parse_device(f[0], major, minor)) return;
+        std::map<std::string, uint64_t> kv;
+        for (size_t i = 1; i < f.size(); ++i) {
+            auto eq = f[i].find('=');
+            if (eq == std::string_view::npos) continue;
+            if (auto v = parse_u64(f[i].substr(eq + 1))) kv[std::string(f[i].substr(0, eq))] = *v;
+        }
+        auto add = [&](std::vector<DeviceStat>& to, const char* r, const char* w, const char* d) {
+            uint64_t total = 0;
+            for (auto [key, op] : {std::pair{r, "Read"}, std::pair{w, "Write"}, std::pair{d, "Discard"}}) {
+                auto it = kv.find(key);
+                if (it == kv.end()) continue;
+                to.push_back({major, minor, op, it->second});
+                total += it->second;
+            }
+            to.push_back({major, minor, "Total", total});
+        };
+        add(bytes, "rbytes", "wbytes", "dbytes");
+        add(ios, "rios", "wios", "dios");
+    });
 }
 
 }  // namespace cgroups

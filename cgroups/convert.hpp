@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cgroups {
 
@@ -48,5 +49,23 @@ std::optional<uint64_t> parse_u64(std::string_view text);
 std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text);
 
 std::string trim(std::string_view text);
+
+// Whitespace-separated unsigned numbers (cpuacct.usage_percpu).
+std::vector<uint64_t> parse_u64_list(std::string_view text);
+
+// One device statistic: "major:minor", an operation name, a value.
+struct DeviceStat {
+    uint64_t major = 0;
+    uint64_t minor = 0;
+    std::string op;
+    uint64_t value = 0;
+};
+// v1 blkio files ("8:0 Read 4096" lines; the closing "Total N" line, which
+// names no device, is skipped).
+std::vector<DeviceStat> parse_blkio_lines(std::string_view text);
+// v2 io.stat ("8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0") into
+// runc's v1-shaped entries: bytes (rbytes/wbytes/dbytes as Read/Write/
+// Discard) and operations (rios/wios/dios), each device closed by a Total.
+void parse_io_stat(std::string_view text, std::vector<DeviceStat>& bytes, std::vector<DeviceStat>& ios);
 
 }  // namespace cgroups

@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,13 +23,17 @@ struct Config {
     // linux.cgroupsPath: absolute (from the hierarchy root), relative (under
     // the caller's own cgroup, as runc does) or absent (crun-lite/<id>).
     std::optional<std::string> cgroups_path;
-    // cgroup v2: whether apply() may enable a controller in the
-    // cgroup.subtree_control of ancestors create() did not make (runc
-    // always does). Off by default: those belong to the host or to whoever
-    // delegated the subtree, and a missing controller is reported instead.
-    // A bare v2 host where nobody enabled anything (a VM booted into an
-    // initramfs) needs it on.
-    bool enable_controllers_in_parents = false;
+    // Whether apply() may enable a controller in the cgroup.subtree_control
+    // of ancestors create() did not make (runc always does). Unset (the
+    // runtime's default) picks by host:
+    //  - pure cgroup v2, as root: on. A parent that does not delegate a
+    //    controller is either the root of a bare host where nobody enabled
+    //    anything (a VM booted into an initramfs) or a cgroup root gave us;
+    //    runc enables them there too, and where systemd already did, the
+    //    write changes nothing.
+    //  - v1/hybrid, or not root: off. The unified hierarchy of a hybrid host
+    //    belongs to the host (systemd); a missing controller is reported.
+    std::optional<bool> enable_controllers_in_parents;
 };
 
 // A hierarchy the container's cgroup lives in, for mounting it inside the
@@ -38,8 +44,35 @@ struct Hierarchy {
     std::string name;
     std::string path;
     bool unified = false;
+    // The controllers of the hierarchy as cgroupfs mount options ("memory",
+    // "cpu,cpuacct", "name=systemd"); empty for the unified hierarchy.
+    std::string controllers;
 };
 
+// One memory counter set, as runc's events report it (0 = unlimited/absent).
+struct MemoryEntry {
+    uint64_t limit = 0;
+    uint64_t usage = 0;
+    uint64_t max = 0;
+    uint64_t failcnt = 0;
+};
+
+// One line of a blkio/io statistics file: device, operation, value.
+struct BlkioEntry {
+    uint64_t major = 0;
+    uint64_t minor = 0;
+    std::string op;  // "Read", "Write", "Sync", "Async", "Discard", "Total"
+    uint64_t value = 0;
+};
+
+struct HugetlbEntry {
+    uint64_t usage = 0;
+    uint64_t max = 0;
+    uint64_t failcnt = 0;
+};
+
+// What the kernel reports about a cgroup; fields the host has no file for
+// stay 0/empty.
 struct Stats {
     uint64_t pids_current = 0;
     uint64_t pids_limit = 0;  // 0 = unlimited
@@ -47,10 +80,23 @@ struct Stats {
     uint64_t memory_limit = 0;  // 0 = unlimited
     uint64_t memory_max_usage = 0;
     uint64_t memory_failcnt = 0;
-    uint64_t oom_kills = 0;
+    uint64_t memory_cache = 0;  // page cache (memory.stat "cache" / "file")
+    MemoryEntry swap;           // v1: memsw (memory+swap); v2: swap alone
+    MemoryEntry kernel;         // v1 kmem; v2: usage from memory.stat "kernel"
+    MemoryEntry kernel_tcp;     // v1 kmem.tcp; v2: memory.stat "sock"
+    std::map<std::string, uint64_t> memory_raw;  // memory.stat as is
+    uint64_t oom_kills = 0;     // memory oom_kill counter
+    uint64_t oom_events = 0;    // times the cgroup hit its limit and the OOM killer ran (v2 "oom"; v1: kills)
     uint64_t cpu_usage_ns = 0;
     uint64_t cpu_user_ns = 0;
     uint64_t cpu_system_ns = 0;
+    std::vector<uint64_t> cpu_percpu_ns;  // v1 cpuacct.usage_percpu; empty on v2
+    uint64_t cpu_periods = 0;
+    uint64_t cpu_throttled_periods = 0;
+    uint64_t cpu_throttled_ns = 0;
+    std::vector<BlkioEntry> io_service_bytes;  // bytes per device and op
+    std::vector<BlkioEntry> io_serviced;       // operations per device and op
+    std::map<std::string, HugetlbEntry> hugetlb;  // by page size ("2MB")
 };
 
 class Manager {

@@ -93,6 +93,22 @@ void enable_in_created(const std::vector<std::string>& created, const std::strin
     }
 }
 
+void enable_all_in_ancestors(const std::string& mount_point, const std::string& leaf) {
+    std::string dir = mount_point;
+    std::string_view rest(leaf);
+    rest.remove_prefix(std::min(mount_point.size(), rest.size()));
+    for (;;) {
+        while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+        if (rest.empty()) break;
+        const auto enabled = controllers(dir, "cgroup.subtree_control");
+        for (auto& c : controllers(dir))
+            if (!enabled.count(c)) ControlDir(dir).try_write("cgroup.subtree_control", "+" + c);
+        auto slash = rest.find('/');
+        dir += "/" + std::string(rest.substr(0, slash));
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    }
+}
+
 std::string controller_of(std::string_view file) {
     return std::string(file.substr(0, file.find('.')));
 }

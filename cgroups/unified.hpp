@@ -34,6 +34,12 @@ void enable_controller(const std::string& mount_point, const std::string& leaf, 
 // their files. Failures are left for apply() to report per field.
 void enable_in_created(const std::vector<std::string>& created, const std::string& leaf);
 
+// Best effort at create() where parents may be changed
+// (Config::enable_controllers_in_parents): from `mount_point` down to
+// leaf's parent, enable in each directory every controller it offers, as
+// runc does, so the leaf has them all (stats, later updates).
+void enable_all_in_ancestors(const std::string& mount_point, const std::string& leaf);
+
 // The controller a v2 interface file belongs to: "memory" for
 // "memory.max", "cgroup" for core files.
 std::string controller_of(std::string_view file);

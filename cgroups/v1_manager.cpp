@@ -32,7 +32,7 @@ bool has_controller(const V1Manager::Dir& d, std::string_view c) {
 }  // namespace
 
 V1Manager::V1Manager(const Layout& layout, const Config& config)
-    : enable_in_parents_(config.enable_controllers_in_parents) {
+    : enable_in_parents_(config.enable_controllers_in_parents.value_or(false)) {
     for (auto& h : layout.v1) {
         Dir d;
         d.name = h.name;
@@ -222,35 +222,13 @@ void V1Manager::kill_all(int signal) {
     signal_all(*this, signal, find("freezer") != nullptr || unified_dir() != nullptr);
 }
 
-Stats V1Manager::stats() const {
-    Stats s;
-    auto read = [](const Dir* d, const char* file) -> std::optional<std::string> {
-        return d ? ControlDir(d->path).read(file) : std::nullopt;
-    };
-    const Dir* mem = find("memory");
-    if (auto v = read(mem, "memory.usage_in_bytes")) s.memory_usage = parse_u64(*v).value_or(0);
-    if (auto v = read(mem, "memory.max_usage_in_bytes")) s.memory_max_usage = parse_u64(*v).value_or(0);
-    if (auto v = read(mem, "memory.limit_in_bytes")) s.memory_limit = parse_limit(*v);
-    if (auto v = read(mem, "memory.failcnt")) s.memory_failcnt = parse_u64(*v).value_or(0);
-    if (auto v = read(mem, "memory.oom_control")) s.oom_kills = parse_flat_keyed(*v)["oom_kill"];
-    const Dir* pids = find("pids");
-    if (auto v = read(pids, "pids.current")) s.pids_current = parse_u64(*v).value_or(0);
-    if (auto v = read(pids, "pids.max")) s.pids_limit = parse_limit(*v);
-    const Dir* acct = find("cpuacct");
-    if (auto v = read(acct, "cpuacct.usage")) s.cpu_usage_ns = parse_u64(*v).value_or(0);
-    if (auto v = read(acct, "cpuacct.stat")) {
-        // cpuacct.stat counts USER_HZ ticks.
-        const uint64_t ns_per_tick = 1000000000ULL / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK));
-        auto kv = parse_flat_keyed(*v);
-        s.cpu_user_ns = kv["user"] * ns_per_tick;
-        s.cpu_system_ns = kv["system"] * ns_per_tick;
-    }
-    return s;
-}
-
 std::vector<Hierarchy> V1Manager::hierarchies() const {
     std::vector<Hierarchy> out;
-    for (auto& d : dirs_) out.push_back({d.name, d.path, d.unified});
+    for (auto& d : dirs_) {
+        std::string controllers;
+        for (const auto& c : d.controllers) controllers += (controllers.empty() ? "" : ",") + c;
+        out.push_back({d.name, d.path, d.unified, controllers});
+    }
     return out;
 }
 

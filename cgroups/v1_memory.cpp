@@ -28,6 +28,15 @@ void write_limit_and_swap(const ControlDir& dir, std::optional<int64_t> limit, s
     // "unlimited memory" with swap unspecified means both unlimited: memsw
     // must not stay below an unlimited memory.limit.
     if (limit && *limit == -1 && !swap && dir.has(kMemsw)) swap = -1;
+    // A new limit alone on a cgroup without swap (memsw == limit, as a
+    // create with swap == limit leaves it) keeps it without swap: memsw
+    // follows, or raising the limit would fail with EINVAL (update).
+    if (limit && *limit > 0 && !swap && dir.has(kMemsw)) {
+        auto cur_limit = parse_u64(dir.read_value(kLimit));
+        auto cur_memsw = parse_u64(dir.read_value(kMemsw));
+        if (cur_limit && cur_memsw && *cur_limit == *cur_memsw && parse_limit(std::to_string(*cur_memsw)) != 0)
+            swap = limit;
+    }
     if (limit && swap) {
         auto current = parse_u64(dir.read_value(kLimit)).value_or(0);
         const bool swap_first = *swap == -1 || current < static_cast<uint64_t>(*swap);

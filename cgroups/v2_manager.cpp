@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -21,12 +22,15 @@ namespace cgroups {
 V2Manager::V2Manager(const UnifiedHierarchy& hierarchy, const Config& config)
     : mount_point_(hierarchy.mount_point),
       path_(hierarchy.mount_point + container_path(config, hierarchy.own)),
-      enable_in_parents_(config.enable_controllers_in_parents) {}
+      enable_in_parents_(config.enable_controllers_in_parents.value_or(::geteuid() == 0)) {}
 
 void V2Manager::create() {
     try {
         make_dirs(mount_point_, path_, created_);
-        unified::enable_in_created(created_, path_);
+        if (enable_in_parents_)
+            unified::enable_all_in_ancestors(mount_point_, path_);
+        else
+            unified::enable_in_created(created_, path_);
     } catch (...) {
         try {
             remove_dirs(created_, path_);
@@ -105,28 +109,6 @@ std::vector<pid_t> V2Manager::pids() const { return read_pids(path_); }
 void V2Manager::kill_all(int signal) {
     if (signal == SIGKILL && unified::kill(path_)) return;
     signal_all(*this, signal, true);
-}
-
-Stats V2Manager::stats() const {
-    ControlDir d(path_);
-    Stats s;
-    if (auto v = d.read("memory.current")) s.memory_usage = parse_u64(*v).value_or(0);
-    if (auto v = d.read("memory.peak")) s.memory_max_usage = parse_u64(*v).value_or(0);
-    if (auto v = d.read("memory.max")) s.memory_limit = parse_limit(*v);
-    if (auto v = d.read("memory.events")) {
-        auto kv = parse_flat_keyed(*v);
-        s.oom_kills = kv["oom_kill"];
-        s.memory_failcnt = kv["max"];  // times usage hit memory.max: v1's failcnt
-    }
-    if (auto v = d.read("pids.current")) s.pids_current = parse_u64(*v).value_or(0);
-    if (auto v = d.read("pids.max")) s.pids_limit = parse_limit(*v);
-    if (auto v = d.read("cpu.stat")) {
-        auto kv = parse_flat_keyed(*v);
-        s.cpu_usage_ns = kv["usage_usec"] * 1000;
-        s.cpu_user_ns = kv["user_usec"] * 1000;
-        s.cpu_system_ns = kv["system_usec"] * 1000;
-    }
-    return s;
 }
 
 std::vector<Hierarchy> V2Manager::hierarchies() const { return {{"", path_, true}}; }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oci/default_seccomp.hpp"
 #include "oci/version.hpp"
 
 namespace oci {
@@ -67,10 +68,9 @@ json namespaces(const DefaultSpecOptions& o) {
     return ns;
 }
 
-// Placeholder for the default seccomp profile (its own issue): when it
-// lands, it sets linux["seccomp"] here, between namespaces and maskedPaths,
-// where runc's field order puts it. Until then the spec has no seccomp.
-void add_default_seccomp(json& /*linux*/) {}
+// The default seccomp profile (oci/default_seccomp.cpp), between
+// namespaces and maskedPaths, where runc's field order puts it.
+void add_default_seccomp(json& linux) { linux["seccomp"] = default_seccomp_profile(); }
 
 json linux_section(const DefaultSpecOptions& o) {
     json l;

@@ -131,7 +131,8 @@ UniqueFd hierarchy_mount(const Context& ctx, const cgroups::Hierarchy& h, const 
     MountAttr attr = to_mount_attr(opts.flags, 0);
     if (ctx.cgroup_namespace) {
         if (h.unified) return new_fs_mount("cgroup2", "cgroup2", opts.flags, {}, attr.set, label);
-        return new_fs_mount("cgroup", "cgroup", opts.flags, v1_mount_data(h.name), attr.set, label);
+        return new_fs_mount("cgroup", "cgroup", opts.flags,
+                            v1_mount_data(h.controllers.empty() ? h.name : h.controllers), attr.set, label);
     }
     UniqueFd mnt = clone_mount(AT_FDCWD, h.path, false, label);
     set_mount_attr(mnt.get(), attr, false, ctx.user_namespace, label);

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
@@ -46,6 +48,13 @@ Prepared prepare(const CreateOptions& o, LaunchMode mode) {
     p.config_text = common::read_file(p.bundle + "/config.json");
     p.spec = oci::parse_spec(p.config_text);
     check_supported(p.spec);
+    // runc resolves a relative bind source against the bundle, not the
+    // caller's cwd.
+    for (auto& m : p.spec.mounts) {
+        bool bind = m.type == "bind" || std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
+                    std::find(m.options.begin(), m.options.end(), "rbind") != m.options.end();
+        if (bind && !m.source.empty() && m.source[0] != '/') m.source = p.bundle + "/" + m.source;
+    }
     const std::string& root = p.spec.root.path;
     p.rootfs = real_path(root[0] == '/' ? root : p.bundle + "/" + root, "root.path");
     // A relative root.path names something in the bundle; a symlink that

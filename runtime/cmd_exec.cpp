@@ -113,6 +113,9 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
 [[noreturn]] void exec_child(SyncChannel& channel, const NamespaceFds& ns, const oci::Spec& spec,
                              const oci::Process& p, int preserve_fds) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // Already in the container's pid namespace and still the runtime's
+    // image: closed to the container's processes until execve (CVE-2019-5736).
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -123,21 +126,30 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
                 namespaces::enter(join);
             }
         }
-        if (::chdir(p.cwd.c_str()) < 0) common::throw_errno("process.cwd " + p.cwd);
+        enter_cwd(p.cwd);
         if (p.terminal) {
             common::UniqueFd master = setup_container_terminal(p, false);
             channel.send(SyncKind::terminal, {}, master.get());
         }
         apply_limits(p);
         if (spec.linux->personality) apply_personality(*spec.linux->personality);
+        // As in container_init: before "ready", as late as it can.
+        const oci::Seccomp* seccomp = spec.linux->seccomp ? &*spec.linux->seccomp : nullptr;
+        const bool seccomp_early = seccomp && seccomp_before_identity(p);
+        common::UniqueFd listener;
+        if (seccomp_early) listener = install_seccomp(*seccomp);
         apply_identity(p);
         std::vector<std::string> env = container_environment(p);
         std::string executable = find_executable(p.args.at(0), env);
         close_stray_fds(preserve_fds);
+        if (seccomp && !seccomp_early) listener = install_seccomp(*seccomp);
+        if (listener) {
+            channel.send(SyncKind::seccomp_listener, {}, listener.get());
+            listener.reset();
+        }
         // From here on we outlive the runtime (create, --detach).
         ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         channel.send(SyncKind::ready);
-        if (spec.linux->seccomp) install_seccomp(*spec.linux->seccomp, {});
         exec_process(executable, p.args, env);
     } catch (const ExecError& e) {
         report_failure(channel, e.what());
@@ -160,6 +172,7 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     oci::Spec spec = c.saved_spec();
     oci::Process p = exec_process_spec(spec, o);
     check_process_supported(p);
+    if (spec.linux->seccomp) check_seccomp_supported(*spec.linux->seccomp);
     if (p.terminal && o.detach && o.console_socket.empty()) {
         throw common::Error("process.terminal: a detached exec with a terminal needs --console-socket");
     }
@@ -189,7 +202,9 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
             std::optional<SyncMessage> msg = parent_end.receive();
             if (!msg) throw common::Error("exec process exited during setup");
             if (msg->kind == SyncKind::error) throw common::Error(msg->text);
-            if (msg->kind == SyncKind::terminal) {
+            if (msg->kind == SyncKind::seccomp_listener) {
+                send_seccomp_listener(*spec.linux->seccomp, msg->fd.get(), pid, c.state_json(status));
+            } else if (msg->kind == SyncKind::terminal) {
                 if (!o.console_socket.empty()) {
                     send_to_console_socket(o.console_socket, msg->fd.get());
                 } else {

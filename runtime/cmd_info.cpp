@@ -13,6 +13,7 @@
 #include "oci/default_spec.hpp"
 #include "oci/features.hpp"
 #include "runtime/commands.hpp"
+#include "runtime/seccomp.hpp"
 
 namespace runtime {
 
@@ -46,6 +47,7 @@ int cmd_features() {
     f.linux.cgroup.v2 = true;
     f.linux.apparmorEnabled = ::access("/sys/kernel/security/apparmor", F_OK) == 0;
     f.linux.selinuxEnabled = ::access("/sys/fs/selinux/enforce", F_OK) == 0;
+    fill_seccomp_features(f.linux.seccomp);
     std::cout << oci::to_json(f) << std::endl;
     return 0;
 }

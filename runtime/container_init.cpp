@@ -70,6 +70,11 @@ std::string wait_for_start(int fifo) {
 
     // The parent sends the state JSON for createContainer hooks with "go".
     std::string state_json = channel.expect(SyncKind::go, "waiting for the runtime").text;
+    // Until execve we run the runtime's image: other processes of the
+    // container must not reach it through /proc/<pid>/exe, mem or fd
+    // (CVE-2019-5736). Not dumpable = /proc/<pid> closed to them; execve
+    // restores it. After "go": the runtime has written our id maps.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) common::throw_errno("prctl PR_SET_DUMPABLE");
 
     if (a.new_user_namespace) {
         if (::setresgid(0, 0, 0) < 0) common::throw_errno("setresgid 0 in the new user namespace");
@@ -98,14 +103,25 @@ std::string wait_for_start(int fifo) {
         channel.send(SyncKind::terminal, {}, master.get());
     }
     rootfs::finalize(a.rootfs);
-    if (::chdir(process.cwd.c_str()) < 0) common::throw_errno("process.cwd " + process.cwd);
+    enter_cwd(process.cwd);
 
     apply_limits(process);
     if (spec.linux->personality) apply_personality(*spec.linux->personality);
+    // seccomp goes in before "ready" so that a failure is the runtime's
+    // error, and as late as it can: see seccomp_before_identity().
+    const oci::Seccomp* seccomp = spec.linux->seccomp ? &*spec.linux->seccomp : nullptr;
+    const bool seccomp_early = seccomp && seccomp_before_identity(process);
+    common::UniqueFd listener;
+    if (seccomp_early) listener = install_seccomp(*seccomp);
     apply_identity(process);
     std::vector<std::string> env = container_environment(process);
     std::string executable = find_executable(process.args.at(0), env);
     close_stray_fds(a.preserve_fds);
+    if (seccomp && !seccomp_early) listener = install_seccomp(*seccomp);
+    if (listener) {
+        channel.send(SyncKind::seccomp_listener, {}, listener.get());
+        listener.reset();
+    }
 
     // From here on we outlive the runtime (create, --detach).
     ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -115,7 +131,6 @@ std::string wait_for_start(int fifo) {
         ::close(a.exec_fifo);
         if (spec.hooks) run_hooks(spec.hooks->startContainer, state_json, "startContainer");
     }
-    if (spec.linux->seccomp) install_seccomp(*spec.linux->seccomp, state_json);
     exec_process(executable, process.args, env);
 }
 

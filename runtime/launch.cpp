@@ -17,6 +17,7 @@
 #include "runtime/device_rules.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/process_info.hpp"
+#include "runtime/seccomp.hpp"
 #include "runtime/sync_channel.hpp"
 #include "runtime/terminal.hpp"
 #include "runtime/time_format.hpp"
@@ -165,6 +166,8 @@ Launched launch_container(const LaunchRequest& req) {
             run_hooks(spec.hooks->prestart, creating, "prestart");
             run_hooks(spec.hooks->createRuntime, creating, "createRuntime");
             parent_end.send(SyncKind::hooks_done);
+        } else if (msg->kind == SyncKind::seccomp_listener) {
+            send_seccomp_listener(*linux.seccomp, msg->fd.get(), pid, creating);
         } else if (msg->kind == SyncKind::terminal) {
             if (!req.console_socket.empty()) {
                 send_to_console_socket(req.console_socket, msg->fd.get());

@@ -3,6 +3,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <iostream>
 #include <random>
 
@@ -37,6 +39,40 @@ void resolve_bundle_argument(const GlobalOptions& g, CreateOptions& o) {
     std::string id = base;
     for (int n = 2; store.exists(id); ++n) id = base + "-" + std::to_string(n);
     o.id = id;
+}
+
+bool takes_value(const std::string& arg, std::initializer_list<const char*> options) {
+    if (arg.find('=') != std::string::npos) return false;
+    for (const char* o : options) {
+        if (arg == o) return true;
+    }
+    return false;
+}
+
+// `exec [opts] ID cmd args...` and `ps [opts] ID ps-args...`: everything
+// after the id belongs to the command, even words that look like options,
+// so it is cut off before CLI11 sees it (as runc's parser stops there).
+std::vector<std::string> split_command_tail(std::vector<std::string>& args) {
+    static const std::initializer_list<const char*> global_values = {"--root", "--log", "--log-format", "--rootless", "--criu"};
+    static const std::initializer_list<const char*> exec_values = {
+        "-p", "--process", "-e", "--env", "--cwd", "-u", "--user", "-g", "--additional-gids", "-c", "--cap",
+        "--pid-file", "--console-socket", "--preserve-fds", "--apparmor", "--process-label", "--cgroup", "-f", "--format"};
+    size_t i = 1;
+    while (i < args.size() && args[i].rfind("-", 0) == 0) i += takes_value(args[i], global_values) ? 2 : 1;
+    if (i >= args.size() || (args[i] != "exec" && args[i] != "ps")) return {};
+    for (++i; i < args.size(); ++i) {
+        if (args[i] == "--") return {};
+        if (args[i].rfind("-", 0) == 0) {
+            if (takes_value(args[i], exec_values)) ++i;
+            continue;
+        }
+        break;  // the id
+    }
+    if (i + 1 >= args.size()) return {};
+    std::vector<std::string> tail(args.begin() + static_cast<long>(i) + 1, args.end());
+    args.resize(i + 1);
+    if (!tail.empty() && tail[0] == "--") tail.erase(tail.begin());
+    return tail;
 }
 
 void add_create_options(CLI::App* cmd, CreateOptions& o) {
@@ -128,8 +164,9 @@ int main(int argc, char** argv) {
     auto* ps = app.add_subcommand("ps", "processes of a container");
     ps->add_option("-f,--format", format, "table or json");
     ps->add_option("id", id)->required();
-    ps->prefix_command();
-    ps->callback([&] { action = [&] { return cmd_ps(g, id, format, ps->remaining()); }; });
+    std::vector<std::string> args(argv, argv + argc);
+    std::vector<std::string> command_tail = split_command_tail(args);
+    ps->callback([&] { action = [&] { return cmd_ps(g, id, format, command_tail); }; });
 
     ExecOptions exec_opts;
     auto* exec = app.add_subcommand("exec", "run a process in a container");
@@ -146,11 +183,9 @@ int main(int argc, char** argv) {
     exec->add_option("--console-socket", exec_opts.console_socket, "unix socket for the pty master");
     exec->add_option("--preserve-fds", exec_opts.preserve_fds, "pass N fds after stdio");
     exec->add_option("id", exec_opts.id)->required();
-    exec->prefix_command();
     exec->callback([&] {
         action = [&] {
-            exec_opts.args = exec->remaining();
-            if (!exec_opts.args.empty() && exec_opts.args[0] == "--") exec_opts.args.erase(exec_opts.args.begin());
+            exec_opts.args = command_tail;
             return cmd_exec(g, exec_opts);
         };
     });
@@ -196,7 +231,9 @@ int main(int argc, char** argv) {
     features->callback([&] { action = [&] { return cmd_features(); }; });
 
     try {
-        app.parse(argc, argv);
+        std::reverse(args.begin(), args.end());
+        args.pop_back();  // CLI11 takes the arguments after the program name, reversed
+        app.parse(args);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <fstream>
 
@@ -272,6 +273,16 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
     }
     if (denied) throw common::Error("exec: \"" + name + "\": permission denied", EACCES);
     throw common::Error("exec: \"" + name + "\": executable file not found in $PATH", ENOENT);
+}
+
+void enter_cwd(const std::string& cwd) {
+    if (::chdir(cwd.c_str()) < 0) common::throw_errno("process.cwd " + cwd);
+    // The kernel answers "(unreachable)/..." for a directory outside our
+    // root, which glibc turns into ENOENT.
+    std::string buf(PATH_MAX, '\0');
+    if (::getcwd(buf.data(), buf.size()) == nullptr || buf[0] != '/') {
+        throw common::Error("process.cwd " + cwd + ": outside the container's root filesystem");
+    }
 }
 
 void close_stray_fds(int preserve_fds) {

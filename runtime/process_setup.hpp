@@ -32,6 +32,11 @@ std::vector<std::string> container_environment(const oci::Process& process);
 // `exec: "x": permission denied`.
 std::string find_executable(const std::string& name, const std::vector<std::string>& env);
 
+// chdir(cwd), then proves the result lies under the current root: a cwd
+// through a leaked fd (/proc/self/fd/N of a host directory) would leave
+// the process outside the container (CVE-2024-21626).
+void enter_cwd(const std::string& cwd);
+
 // Marks every fd above 2 + preserve_fds close-on-exec so that only stdio and
 // the preserved fds reach the container (CVE-2024-21626 class).
 void close_stray_fds(int preserve_fds);

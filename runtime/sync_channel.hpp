@@ -18,6 +18,7 @@ enum class SyncKind : char {
     hooks_done = 'd',     // parent -> child
     terminal = 't',       // child -> parent: pty master attached
     ready = 'r',          // child -> parent: set up, about to wait or exec
+    seccomp_listener = 's',  // child -> parent: SCMP_ACT_NOTIFY fd for listenerPath
     error = 'e',          // child -> parent: text is the error message
 };
 

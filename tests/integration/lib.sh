@@ -4,10 +4,13 @@
 set -u
 
 CRUN=${CRUNLITE:?CRUNLITE must point at the built crun-lite binary}
+[ -x "$CRUN" ] || { echo "not ok - $CRUN is not built"; exit 1; }
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p /run/crun-lite-test
 ROOT=$(mktemp -d /run/crun-lite-test/root.XXXXXX)
 WORK=$(mktemp -d /tmp/crun-lite-it.XXXXXX)
+# Readable by the ids a user namespace maps root to.
+chmod 755 "$WORK"
 PREFIX="it$$"
 passed=0
 failed=0

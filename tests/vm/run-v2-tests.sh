@@ -1,0 +1,129 @@
+#!/bin/bash
+# The cgroup v2 checks on a real cgroup2-only kernel: boots Debian's kernel
+# under qemu (TCG, no KVM needed) with an initramfs holding busybox, the
+# built crun-lite and its libraries, a busybox bundle and v2-checks.sh, then
+# reads the verdict from the serial console.
+#
+#   CRUNLITE=build/crun-lite tests/vm/run-v2-tests.sh
+#
+# Needs root only for apt-get (when something is missing). Leaves nothing
+# behind but the cached uncompressed kernel ($CRUNLITE_VM_CACHE, default
+# /var/tmp/crun-lite-vm), which saves the guest 2-3 s of decompression.
+set -euo pipefail
+
+CRUN=${CRUNLITE:?CRUNLITE must point at the built crun-lite binary}
+CRUN=$(realpath "$CRUN")
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+CACHE=${CRUNLITE_VM_CACHE:-/var/tmp/crun-lite-vm}
+TIMEOUT=${CRUNLITE_VM_TIMEOUT:-170}
+
+need=()
+ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
+command -v cpio >/dev/null || need+=(cpio)
+command -v xz >/dev/null || need+=(xz-utils)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "# installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${need[@]}" >&2
+fi
+
+WORK=$(mktemp -d /tmp/crun-lite-vm.XXXXXX)
+qemu_pid=
+cleanup() {
+    [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# --- the kernel: the newest installed vmlinuz, its XZ payload unpacked ------
+vmlinuz=$(ls -v /boot/vmlinuz-* | tail -n1)
+kver=${vmlinuz#/boot/vmlinuz-}
+mkdir -p "$CACHE"
+kernel="$CACHE/vmlinux-$kver"
+if [ ! -s "$kernel" ] || [ "$kernel" -ot "$vmlinuz" ]; then
+    # The bzImage wraps an XZ stream (magic FD 37 7A 58 5A 00); the ELF
+    # inside has a PVH entry note, which qemu -kernel boots directly.
+    off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1)
+    [ -n "$off" ] || { echo "not ok - no XZ stream in $vmlinuz"; exit 1; }
+    tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream > "$kernel.tmp" 2>/dev/null || true
+    head -c 4 "$kernel.tmp" | grep -q 'ELF' || { echo "not ok - $vmlinuz did not unpack to an ELF kernel"; exit 1; }
+    mv "$kernel.tmp" "$kernel"
+fi
+
+# --- the initramfs -------------------------------------------------------------
+R="$WORK/initramfs"
+mkdir -p "$R"/{bin,dev,proc,sys,tmp,newroot,lib/modules,etc}
+cp /bin/busybox "$R/bin/busybox"
+for applet in $("$R/bin/busybox" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$R/bin/$applet"
+done
+ln -s bin "$R/sbin"
+mkdir -p "$R/usr"
+ln -s ../bin "$R/usr/bin"
+ln -s ../bin "$R/usr/sbin"
+# Dynamically linked tools with every library they load, at the same paths.
+copy_with_libs() {
+    local bin=$1 dest=$2
+    install -D -m 0755 "$bin" "$R$dest"
+    # Debug info would only slow the guest's unpacking and copying.
+    strip --strip-debug "$R$dest" 2>/dev/null || true
+    for lib in $(ldd "$bin" | awk '/=> \// {print $3} /^\t\// {print $1}'); do
+        [ -e "$R$lib" ] || install -D -m 0755 "$(realpath "$lib")" "$R$lib"
+    done
+}
+copy_with_libs "$CRUN" /bin/crun-lite
+copy_with_libs "$(command -v jq)" /bin/jq
+overlay=$(find "/lib/modules/$kver" -name 'overlay.ko*' | head -n1)
+if [ -n "$overlay" ]; then
+    case "$overlay" in
+        *.xz) xz -dc "$overlay" > "$R/lib/modules/overlay.ko" ;;
+        *.zst) zstd -qdc "$overlay" > "$R/lib/modules/overlay.ko" ;;
+        *) cp "$overlay" "$R/lib/modules/overlay.ko" ;;
+    esac
+fi
+"$TOP/tests/support/make-busybox-rootfs.sh" "$R/bundle/rootfs" >/dev/null
+install -m 0755 "$HERE/guest-init.sh" "$R/init"
+install -m 0755 "$HERE/guest-stage2.sh" "$R/stage2"
+install -m 0755 "$HERE/v2-checks.sh" "$R/v2-checks.sh"
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
+(cd "$R" && find . | cpio -o -H newc --quiet) > "$WORK/initramfs.cpio"
+
+# A small disk, for the io.max (throttle) check: it needs a block device.
+truncate -s 4M "$WORK/disk.img"
+
+# --- boot ------------------------------------------------------------------------
+# microvm under TCG needs the TSC frequency given, or calibration may hang.
+tsc_khz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | head -n1)
+if [ -z "$tsc_khz" ]; then
+    mhz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
+    tsc_khz=${mhz:-2000000}
+fi
+append="console=ttyS0 quiet loglevel=3 panic=-1 tsc_early_khz=$tsc_khz rdinit=/init cgroup_no_v1=all"
+# TCG by default: a /dev/kvm in a nested VM may exist and still fail
+# (MSR errors); CRUNLITE_VM_ACCEL=kvm opts in.
+accel=${CRUNLITE_VM_ACCEL:-tcg}
+start=$(date +%s)
+set +e
+timeout "$TIMEOUT" qemu-system-x86_64 -M microvm,accel=$accel -cpu max -smp 1 -m 256M \
+    -nodefaults -no-user-config -nographic -no-reboot \
+    -serial stdio \
+    -kernel "$kernel" -initrd "$WORK/initramfs.cpio" -append "$append" \
+    -drive "id=disk,file=$WORK/disk.img,format=raw,if=none" -device virtio-blk-device,drive=disk \
+    </dev/null > "$WORK/console.log" 2>&1
+qemu_status=$?
+set -e
+elapsed=$(($(date +%s) - start))
+
+tr -d '\r' < "$WORK/console.log" > "$WORK/console.txt"
+grep -E '^(ok|not ok) - |^# ' "$WORK/console.txt" || true
+failed=$(grep -c '^not ok - ' "$WORK/console.txt" || true)
+passed=$(grep -c '^ok - ' "$WORK/console.txt" || true)
+if ! grep -q '^# v2 checks done' "$WORK/console.txt"; then
+    echo "not ok - the guest did not finish (qemu status $qemu_status after ${elapsed}s); console:"
+    tail -n 40 "$WORK/console.txt" | sed 's/^/    /'
+    exit 1
+fi
+echo "$passed passed, $failed failed (VM: ${elapsed}s, kernel $kver, accel $accel)"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string_view>
 
@@ -21,9 +22,27 @@ void sleep_ms(long ms) {
 }
 }  // namespace
 
+namespace {
+bool make_dirs_once(const std::string& base, const std::string& dir, std::vector<std::string>& created);
+}  // namespace
+
 void make_dirs(const std::string& base, const std::string& dir, std::vector<std::string>& created) {
     if (dir.compare(0, base.size(), base) != 0)
         throw common::Error("cgroups: " + dir + " is not below " + base);
+    // A shared parent may vanish between our mkdirs (another container's
+    // destroy removed it while empty): start again from the top.
+    for (int attempt = 0; attempt < 3; ++attempt)
+        if (make_dirs_once(base, dir, created)) return;
+    common::throw_errno("mkdir " + dir, ENOENT);
+}
+
+void share_parent(const std::string& leaf, std::vector<std::string>& created) {
+    const std::string parent = leaf.substr(0, leaf.rfind('/'));
+    if (std::find(created.begin(), created.end(), parent) == created.end()) created.insert(created.begin(), parent);
+}
+
+namespace {
+bool make_dirs_once(const std::string& base, const std::string& dir, std::vector<std::string>& created) {
     std::string path = base;
     std::string_view rest(dir);
     rest.remove_prefix(base.size());
@@ -34,12 +53,16 @@ void make_dirs(const std::string& base, const std::string& dir, std::vector<std:
         path += "/" + std::string(rest.substr(0, slash));
         rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
         if (::mkdir(path.c_str(), 0755) == 0) {
-            created.push_back(path);
+            if (std::find(created.begin(), created.end(), path) == created.end()) created.push_back(path);
+        } else if (errno == ENOENT) {
+            return false;
         } else if (errno != EEXIST) {
             common::throw_errno("mkdir " + path);
         }
     }
+    return true;
 }
+}  // namespace
 
 void remove_dirs(const std::vector<std::string>& created, const std::string& leaf) {
     std::string first_error;

@@ -15,6 +15,13 @@ namespace cgroups {
 // An existing `dir` is fine: the container joins it.
 void make_dirs(const std::string& base, const std::string& dir, std::vector<std::string>& created);
 
+// The runtime's own parent directory (<own>/crun-lite, where containers
+// without a cgroupsPath go) is shared by its containers: whichever is
+// destroyed last removes it, whoever made it. Records leaf's parent in
+// `created` (outermost first) when another container made it; on destroy
+// it is removed if empty and left alone while it holds others.
+void share_parent(const std::string& leaf, std::vector<std::string>& created);
+
 // Removes the directories in `created` (as make_dirs recorded them),
 // deepest first. The kernel answers EBUSY while a dying task still counts,
 // so each rmdir is retried a few times with short sleeps. A missing

@@ -32,7 +32,8 @@ bool has_controller(const V1Manager::Dir& d, std::string_view c) {
 }  // namespace
 
 V1Manager::V1Manager(const Layout& layout, const Config& config)
-    : enable_in_parents_(config.enable_controllers_in_parents.value_or(false)) {
+    : enable_in_parents_(config.enable_controllers_in_parents.value_or(false)),
+      shared_parent_(!config.cgroups_path) {
     for (auto& h : layout.v1) {
         Dir d;
         d.name = h.name;
@@ -87,6 +88,7 @@ void V1Manager::create() {
                 // Outermost first, so each parent is filled before its child.
                 for (auto& dir : d.created) v1::inherit_cpuset(ControlDir(parent_of(dir)), ControlDir(dir));
             }
+            if (shared_parent_) share_parent(d.path, d.created);
         }
     } catch (...) {
         // Leave nothing half-made behind: the caller has no manager state

@@ -62,6 +62,7 @@ private:
 
     std::vector<Dir> dirs_;
     bool enable_in_parents_ = false;  // Config::enable_controllers_in_parents
+    bool shared_parent_ = false;      // no cgroupsPath: <own>/crun-lite/<id>
     std::vector<std::string> notes_;
 };
 

@@ -22,7 +22,8 @@ namespace cgroups {
 V2Manager::V2Manager(const UnifiedHierarchy& hierarchy, const Config& config)
     : mount_point_(hierarchy.mount_point),
       path_(hierarchy.mount_point + container_path(config, hierarchy.own)),
-      enable_in_parents_(config.enable_controllers_in_parents.value_or(::geteuid() == 0)) {}
+      enable_in_parents_(config.enable_controllers_in_parents.value_or(::geteuid() == 0)),
+      shared_parent_(!config.cgroups_path) {}
 
 void V2Manager::create() {
     try {
@@ -31,6 +32,7 @@ void V2Manager::create() {
             unified::enable_all_in_ancestors(mount_point_, path_);
         else
             unified::enable_in_created(created_, path_);
+        if (shared_parent_) share_parent(path_, created_);
     } catch (...) {
         try {
             remove_dirs(created_, path_);

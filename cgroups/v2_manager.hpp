@@ -49,6 +49,7 @@ private:
     std::string path_;
     std::vector<std::string> created_;
     bool enable_in_parents_ = false;  // Config::enable_controllers_in_parents
+    bool shared_parent_ = false;      // no cgroupsPath: <own>/crun-lite/<id>
     std::vector<std::string> notes_;
     common::UniqueFd dir_fd_;
 };

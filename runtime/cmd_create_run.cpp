@@ -73,6 +73,18 @@ Prepared prepare(const CreateOptions& o, LaunchMode mode) {
     return p;
 }
 
+// systemd socket activation: the fds the caller was given (LISTEN_FDS) are
+// handed on after stdio, and the container is told about them, as runc does.
+int pass_listen_fds(oci::Process& process) {
+    const char* value = std::getenv("LISTEN_FDS");
+    if (!value || !*value) return 0;
+    int count = std::atoi(value);
+    if (count <= 0) return 0;
+    process.env.push_back("LISTEN_FDS=" + std::to_string(count));
+    process.env.push_back("LISTEN_PID=1");
+    return count;
+}
+
 // Removes the claimed state dir unless the container came to life.
 struct ClaimGuard {
     const StateStore& store;
@@ -140,7 +152,7 @@ int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
     req.dir = &dir;
     req.mode = mode;
     req.console_socket = o.console_socket;
-    req.preserve_fds = o.preserve_fds;
+    req.preserve_fds = o.preserve_fds + pass_listen_fds(*p.spec.process);
     req.no_pivot = o.no_pivot;
     plan_overlay(o, dir, req);
 

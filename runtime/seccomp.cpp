@@ -49,6 +49,8 @@ unsigned flag_value(const std::string& name) {
 // The kernel knows a flag when a load with it fails on the NULL program
 // (EFAULT) rather than on the flag (EINVAL). Nothing is loaded either way.
 bool kernel_has_flag(unsigned flag) {
+    // WAIT_KILLABLE_RECV is valid only together with NEW_LISTENER.
+    if (flag & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
     return seccomp_syscall(SECCOMP_SET_MODE_FILTER, flag, nullptr) < 0 && errno == EFAULT;
 }
 
@@ -130,6 +132,12 @@ struct Program {
 Program compile(const oci::Seccomp& s) {
     Program out;
     for (size_t i = 0; i < s.flags.size(); ++i) out.flags |= flag_value(s.flags[i]);
+    if (!uses_notify(s) && (out.flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+        // It changes how notified calls wait; with no listener the kernel
+        // refuses the flag, and there is nothing for it to change.
+        spdlog::debug("linux.seccomp: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without SCMP_ACT_NOTIFY: ignored");
+        out.flags &= ~static_cast<unsigned>(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+    }
     if (uses_notify(s)) {
         out.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
         // TSYNC returns a thread id on failure, which would clash with the

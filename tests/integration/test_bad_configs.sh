@@ -19,7 +19,8 @@ while IFS=$'\t' read -r file needle; do
     sed "s|\"path\": \"rootfs\"|\"path\": \"$ROOTFS\"|" "$DATA/$file" > "$dir/config.json"
     crun create --bundle "$dir" "$PREFIX-$count" </dev/null >"$WORK/out" 2>"$WORK/err"
     rc=$?
-    err=$(cat "$WORK/err")
+    # The text log quotes msg="..." and escapes the quotes inside it.
+    err=$(sed 's/\\"/"/g' "$WORK/err")
     problems=()
     [ "$rc" = 1 ] || problems+=("exit status $rc, expected 1")
     case "$err" in *"$needle"*) ;; *) problems+=("stderr lacks: $needle" "stderr: $err") ;; esac

@@ -96,7 +96,7 @@ expect_eq "a 1 MiB memory limit still starts /bin/true" 0 $?
 
 # --- pids --------------------------------------------------------------------
 bundle_res "$WORK/pids" '{"pids":{"limit":5}}' sh -c \
-    'for i in 1 2 3 4 5 6 7 8; do sleep 5 & done 2>/dev/null; echo forks=$(jobs -p | wc -l)'
+    'for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; echo forks=$(jobs -p | wc -l)'
 out=$(crun run --bundle "$WORK/pids" "$PREFIX-pids" 2>&1)
 case "$out" in
     *"can't fork"* | *"Resource temporarily unavailable"* | forks=[0-4]) ok "fork past pids.max fails inside" ;;

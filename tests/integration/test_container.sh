@@ -135,5 +135,10 @@ bundle_with_args "$WORK/fds" sh -c 'ls /proc/$$/fd | tr "\n" " "'
 out=$(crun run --preserve-fds 1 --bundle "$WORK/fds" "$PREFIX-fds" 3</etc/hostname 4</etc/hostname)
 expect_eq "only stdio and preserved fds reach the container" "0 1 2 3 " "$out"
 
+# LISTEN_FDS (socket activation): the caller's fds after stdio are handed on
+bundle_with_args "$WORK/listen" sh -c 'echo $LISTEN_FDS $LISTEN_PID; ls /proc/$$/fd | tr "\n" " "'
+out=$(LISTEN_FDS=1 crun run --bundle "$WORK/listen" "$PREFIX-listen" 3</etc/hostname 4</etc/hostname | tr '\n' ' ')
+expect_eq "LISTEN_FDS passes the fds and tells the container" "1 1 0 1 2 3 " "$out"
+
 check_no_leftovers
 finish

@@ -40,7 +40,9 @@ containerd_pid=$!
 
 c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
 # ctr run with crun-lite as the shim's runc
-crun_ctr() { c run --runc-binary "$CRUN" --runc-root "$RUNC_ROOT" "$@"; }
+# IO fifos in our dir (ctr leaves a detached exec's fifos behind)
+crun_ctr() { c run --fifo-dir "$CD/fifo" --runc-binary "$CRUN" --runc-root "$RUNC_ROOT" "$@"; }
+cexec() { c task exec --fifo-dir "$CD/fifo" "$@"; }
 
 teardown() {
     if kill -0 "$containerd_pid" 2>/dev/null; then
@@ -54,8 +56,12 @@ teardown() {
         kill "$containerd_pid"
         wait "$containerd_pid" 2>/dev/null
     fi
-    # Shims of our namespace that outlived containerd (they are ours).
+    # Shims of our namespace that outlived containerd (they are ours), then
+    # any container they left, straight through crun-lite.
     for p in $(pgrep -f "containerd-shim-runc-v2 -namespace $NS " 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    for id in $("$CRUN" --root "$RUNC_ROOT/$NS" list -q 2>/dev/null); do
+        "$CRUN" --root "$RUNC_ROOT/$NS" delete --force "$id" >/dev/null 2>&1
+    done
     grep " $CD/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
     # The namespace's parent cgroups (/NS/ID is the default cgroups path).
     for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
@@ -67,6 +73,13 @@ trap teardown EXIT
 
 for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
 c version >/dev/null 2>&1 && ok "containerd is up" || { not_ok "containerd is up" "$(tail -5 "$CD/containerd.log")"; finish; exit; }
+
+# examples/containerd-config.toml parses, with the runtime and its BinaryName
+sed "s#^version = 2#version = 2\nroot = \"$CD/example-root\"\nstate = \"$CD/example-state\"#" \
+    "$TOP/examples/containerd-config.toml" > "$CD/example.toml"
+out=$(containerd --config "$CD/example.toml" config dump 2>&1)
+expect_contains "examples/containerd-config.toml: the CRI runtime" 'runtimes.crun-lite]' "$out"
+expect_contains "examples/containerd-config.toml: its BinaryName" 'BinaryName = "/usr/local/bin/crun-lite"' "$out"
 
 "$TOP/tests/support/make-busybox-image.sh" "$WORK/busybox.tar" "$IMAGE"
 c images import "$WORK/busybox.tar" >/dev/null
@@ -84,7 +97,7 @@ out=$(printf 'line one\nline two\n' | crun_ctr --rm "$IMAGE" "$PREFIX-stdin" hea
 expect_eq "stdin reaches the container" "line one" "$out"
 
 # --tty, through a pty of our own
-out=$(script -qec "ctr --address $SOCK --namespace $NS run --runc-binary $CRUN --runc-root $RUNC_ROOT --rm -t $IMAGE $PREFIX-tty sh -c 'tty; echo cols=\$(stty size)'" /dev/null </dev/null | tr -d '\r')
+out=$(script -qec "ctr --address $SOCK --namespace $NS run --fifo-dir $CD/fifo --runc-binary $CRUN --runc-root $RUNC_ROOT --rm -t $IMAGE $PREFIX-tty sh -c 'tty; echo cols=\$(stty size)'" /dev/null </dev/null | tr -d '\r')
 expect_contains "ctr run -t gets a pty" "/dev/pts/0" "$out"
 expect_contains "ctr run -t has a window size" "cols=" "$out"
 
@@ -104,20 +117,20 @@ expect_eq "--memory-limit sets the memory cgroup's limit" 67108864 "$(cat "/sys/
 expect_eq "the init's parent is the shim" containerd-shim "$(ps -o comm= -p "$(awk '/^PPid/ {print $2}' /proc/$pid/status)" | cut -c1-15)"
 
 # task exec: without and with a tty, as another user, detached
-out=$(c task exec --exec-id e1 "$id" sh -c 'echo in $(hostname); id -u')
-expect_eq "task exec runs in the container" "in $id
+out=$(cexec --exec-id e1 "$id" sh -c 'echo pid1=$(cat /proc/1/comm); id -u')
+expect_eq "task exec runs in the container (its pid namespace)" "pid1=sleep
 0" "$out"
-out=$(c task exec --exec-id e2 --user 65534 "$id" id -u)
+out=$(cexec --exec-id e2 --user 65534 "$id" id -u)
 expect_eq "task exec --user" 65534 "$out"
-out=$(c task exec --exec-id e3 --cwd /tmp "$id" pwd)
+out=$(cexec --exec-id e3 --cwd /tmp "$id" pwd)
 expect_eq "task exec --cwd" /tmp "$out"
-c task exec --exec-id e4 "$id" sh -c 'exit 5'
+cexec --exec-id e4 "$id" sh -c 'exit 5'
 expect_eq "task exec returns the exit code" 5 $?
-out=$(script -qec "ctr --address $SOCK --namespace $NS task exec -t --exec-id e5 $id tty" /dev/null </dev/null | tr -d '\r')
+out=$(script -qec "ctr --address $SOCK --namespace $NS task exec --fifo-dir $CD/fifo -t --exec-id e5 $id tty" /dev/null </dev/null | tr -d '\r')
 expect_contains "task exec -t gets a pty" "/dev/pts/" "$out"
-c task exec --exec-id e6 --detach "$id" sleep 999 >/dev/null
+cexec --exec-id e6 --detach "$id" sleep 999 >/dev/null
 expect_eq "task exec --detach" 0 $?
-c task exec --exec-id e7 "$id" no-such-command 2>"$WORK/err"
+cexec --exec-id e7 "$id" no-such-command 2>"$WORK/err"
 expect_eq "task exec of a missing command fails" 1 $?
 expect_contains "task exec error names the command" "executable file not found" "$(cat "$WORK/err")"
 
@@ -157,7 +170,7 @@ sleep 0.3
 c task kill -s SIGUSR1 "$id"
 for _ in $(seq 100); do [ "$(c task ls | awk -v id="$id" '$1 == id {print $3}')" = STOPPED ] && break; sleep 0.1; done
 expect_eq "task kill -s USR1 reaches the init" STOPPED "$(c task ls | awk -v id="$id" '$1 == id {print $3}')"
-expect_contains "its exit status" "7" "$(c task delete "$id")"
+expect_contains "its exit status" "exit code 7" "$(c task delete "$id" 2>&1)"
 c container rm "$id"
 
 # task delete -f of a running task
@@ -176,5 +189,6 @@ expect_eq "no container left" "" "$(c container ls -q)"
 expect_eq "no state left under crun-lite's root" "" "$(ls -A "$RUNC_ROOT/$NS" 2>/dev/null)"
 left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -path "*/$NS/*" 2>/dev/null)
 expect_eq "no cgroup left behind" "" "$left"
+expect_eq "nothing left in /run/containerd/fifo" "" "$(ls -A /run/containerd/fifo 2>/dev/null)"
 expect_eq "no shim left" "" "$(sleep 0.5; pgrep -f "containerd-shim-runc-v2 -namespace $NS ")"
 finish

@@ -37,7 +37,7 @@ rm "$WORK/config.json"
 out=$(run_in default-sh sh -c 'ls / >/dev/null && ps >/dev/null && cat /proc/self/status | grep -E "^(Seccomp|NoNewPrivs):" | tr -s "\t " " " | tr "\n" ";"; echo done')
 expect_eq "default profile: sh, ls, ps run; filter mode 2 with no_new_privs" "NoNewPrivs: 1;Seccomp: 2;done" "$out"
 
-out=$(run_in default-wget sh -c 'echo hello > /tmp/index.html; httpd -p 127.0.0.1:8080 -h /tmp; wget -q -O - http://127.0.0.1:8080/index.html')
+out=$(run_in default-wget sh -c 'echo hello > /dev/shm/index.html; httpd -p 127.0.0.1:8080 -h /dev/shm; wget -q -O - http://127.0.0.1:8080/index.html')
 expect_eq "default profile: sockets, httpd and wget work" hello "$out"
 
 out=$(run_in default-fork sh -c 'for i in 1 2 3; do (echo $i) & done; wait; sleep 0 && date +%Y >/dev/null && echo ok')
@@ -99,8 +99,8 @@ profile=".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", syscalls: [
   $(rule getpriority 46 "$(arg 1 30 SCMP_CMP_LE)"),
   $(rule ioprio_get 47 "$(arg 0 1 SCMP_CMP_NE)")]}"
 make_bundle "$WORK/ops" "$profile"
-set_script "$WORK/ops" 'for c in "getpgid 1000" "getpgid 1001" "getsid 5001" "getsid 5000" "kill 7000 0" "kill 6999 0" "kill 7000 1"
-      "setpgid 0x1234 0" "setpgid 0x3434 0" "sched_getscheduler 5" "sched_getscheduler 10"
+set_script "$WORK/ops" 'for c in "getpgid 1000" "getpgid 1001" "getsid 5001" "getsid 5000" "kill 7000 0" "kill 6999 0" \
+      "kill 7000 1" "setpgid 0x1234 0" "setpgid 0x3434 0" "sched_getscheduler 5" "sched_getscheduler 10" \
       "getpriority 0 30" "getpriority 0 31" "ioprio_get 2 0" "ioprio_get 1 99999"; do
       printf "%s " $(syscall_probe $c); done'
 out=$(crun run --bundle "$WORK/ops" "$PREFIX-ops")
@@ -179,7 +179,7 @@ expect_eq "notify: ociVersion" 1.3.0 "$(echo "$state" | jq -r .ociVersion)"
 
 start_agent "$WORK/n0.sock" "$WORK/n0.state" 0
 make_bundle "$WORK/n0" "$(notify_profile "$WORK/n0.sock")"
-set_script "$WORK/n0" 'mkdir /tmp/d && echo made; ls -d /tmp/d 2>/dev/null || echo absent; echo x > /tmp/f && cat /tmp/f'
+set_script "$WORK/n0" 'mkdir /tmp/d && echo made; ls -d /tmp/d 2>/dev/null || echo absent; echo x > /dev/shm/f && cat /dev/shm/f'
 out=$(crun run --bundle "$WORK/n0" "$PREFIX-n0" | tr '\n' ' ')
 expect_eq "notify: a faked success, other calls untouched" "made absent x " "$out"
 wait $agent_pid

@@ -43,11 +43,12 @@ expect_eq "the runtime binary is unchanged" "$CRUN_SUM" "$(sha256sum "$CRUN" | c
 # ---- CVE-2024-21626: leaked fds, cwd outside the rootfs --------------------
 echo secret > "$WORK/caller-file"
 exec 5<"$WORK/caller-file"
-out=$(run_in fds sh -c 'for f in 3 4 5 6 7 8 9 10 11 12; do [ -e /proc/$$/fd/$f ] && echo "fd $f"; done; ls /proc/$$/fd | tr "\n" " "')
+# (probed one by one: a pipeline would open fds of its own in the shell)
+out=$(run_in fds sh -c 'for f in $(seq 0 20); do [ -e /proc/$$/fd/$f ] && printf "%s " $f; done')
 exec 5<&-
 expect_eq "only stdio inside, the caller's fd 5 is not" "0 1 2 " "$out"
 exec 3<"$WORK/caller-file"
-bundle_with_args "$WORK/preserve" sh -c 'cat <&3; ls /proc/$$/fd | tr "\n" " "'
+bundle_with_args "$WORK/preserve" sh -c 'cat <&3; for f in $(seq 0 20); do [ -e /proc/$$/fd/$f ] && printf "%s " $f; done'
 out=$(crun run --preserve-fds 1 --bundle "$WORK/preserve" "$PREFIX-preserve")
 exec 3<&-
 expect_eq "--preserve-fds 1 passes fd 3, nothing more" "secret 0 1 2 3 " "$(echo $out) "
@@ -71,13 +72,14 @@ case "$out" in
 esac
 crun delete --force "$PREFIX-leakexec"
 
+# Whatever fd N is in the init at chdir time (or none: refused), the
+# process never ends up outside its root ("(unreachable)" in getcwd).
 for n in 3 4 5 6 7 8 9 10; do
     make_bundle "$WORK/cwd$n" ".process.cwd = \"/proc/self/fd/$n\""
-    set_script "$WORK/cwd$n" 'pwd -P 2>&1; ls .. 2>&1 | head -3'
+    set_script "$WORK/cwd$n" 'pwd -P 2>&1; readlink /proc/self/cwd'
     out=$(crun run --bundle "$WORK/cwd$n" "$PREFIX-cwd$n" 2>&1)
     case "$out" in
-        *unreachable*|*"No such file"*)
-            not_ok "cwd /proc/self/fd/$n stays inside the container" "$out" ;;
+        *unreachable*) not_ok "cwd /proc/self/fd/$n stays inside the container (or is refused)" "$out" ;;
         *) ok "cwd /proc/self/fd/$n stays inside the container (or is refused)" ;;
     esac
 done
@@ -89,8 +91,8 @@ bundle_with_args "$WORK/execcwd" sleep 60
 crun run -d --bundle "$WORK/execcwd" "$PREFIX-execcwd" </dev/null
 bad=""
 for n in 3 4 5 6 7 8 9 10; do
-    out=$(crun exec --cwd "/proc/self/fd/$n" "$PREFIX-execcwd" sh -c 'pwd -P' 2>&1)
-    case "$out" in *unreachable*|*"No such file"*) bad="$bad $n:$out" ;; esac
+    out=$(crun exec --cwd "/proc/self/fd/$n" "$PREFIX-execcwd" sh -c 'pwd -P; readlink /proc/self/cwd' 2>&1)
+    case "$out" in *unreachable*) bad="$bad $n:$out" ;; esac
 done
 expect_eq "exec --cwd /proc/self/fd/N stays inside the container (or is refused)" "" "$bad"
 crun delete --force "$PREFIX-execcwd"
@@ -126,8 +128,9 @@ expect_eq "nothing mounted on the symlink's target" "" "$(ls -A "$rfs/fakeproc")
 check_no_leftovers
 
 # ---- CVE-2025-31133 / CVE-2025-52565: masked paths and /dev/null ------------
-out=$(run_in masked sh -c 'stat -c "%t:%T" /proc/kcore; cat /proc/keys 2>&1 | head -c 20; echo .')
-expect_eq "a masked file is the real /dev/null (1:3)" "1:3 ." "$(echo $out)"
+# /proc/kcore and friends exist only on some kernels: the first that does.
+out=$(run_in masked sh -c 'for f in /proc/kcore /proc/keys /proc/timer_list; do [ -e $f ] && { stat -c "%t:%T" $f; cat $f | head -c 20; break; }; done; echo .')
+expect_eq "a masked file is the real /dev/null (1:3), empty" "1:3 ." "$(echo $out)"
 CORE=$(cat /proc/sys/kernel/core_pattern)
 rfs=$(private_rootfs devnull)
 mkdir -p "$rfs/dev"
@@ -135,14 +138,15 @@ ln -s /proc/sys/kernel/core_pattern "$rfs/dev/null"
 ln -s /proc/sys/kernel/core_pattern "$rfs/dev/console"
 # No /dev tmpfs: the image's /dev is used as is.
 make_bundle "$WORK/devnull" ".root.path = \"$rfs\" | .root.readonly = false | .mounts |= map(select(.destination | startswith(\"/dev\") | not))"
-set_script "$WORK/devnull" 'stat -c "%F %t:%T" /dev/null /proc/kcore; echo "|/tmp/pwn" > /proc/kcore 2>/dev/null; echo "|/tmp/pwn" > /proc/sys/kernel/core_pattern 2>/dev/null; true'
+set_script "$WORK/devnull" 'for f in /proc/kcore /proc/keys /proc/timer_list; do [ -e $f ] && { stat -c "%F %t:%T" $f; echo "|/tmp/pwn" > $f; break; }; done 2>/dev/null; true'
 out=$(crun run --bundle "$WORK/devnull" "$PREFIX-devnull" 2>&1)
+rc=$?
 expect_eq "host core_pattern unchanged through a /dev/null symlink" "$CORE" "$(cat /proc/sys/kernel/core_pattern)"
-case "$out" in
-    *"character special file 1:3"*"character special file 1:3"*|*"/dev/null"*|*"not"*) ok "masking uses a real 1:3 device or is refused ($(echo $out | head -c 80))" ;;
-    *) not_ok "masking uses a real 1:3 device or is refused" "$out" ;;
-esac
-
+if [ $rc = 0 ]; then
+    expect_eq "masked paths are the real 1:3 device despite the symlink" "character special file 1:3" "$out"
+else
+    ok "a /dev/null symlink in the image is refused ($(echo $out | head -c 100))"
+fi
 # ---- CVE-2022-29162: no inheritable capabilities by default -----------------
 out=$(run_in caps sh -c 'grep -E "^Cap(Inh|Amb):" /proc/self/status | tr -s "\t " " " | tr "\n" ";"')
 expect_eq "default: CapInh and CapAmb are 0" "CapInh: 0000000000000000;CapAmb: 0000000000000000;" "$out"
@@ -158,9 +162,10 @@ before=$(ls -A "$ROOT" | tr '\n' ' ')
 for id in "../escape" "/abs" "a/b" "." ".." "" "$long" ".hidden" 'x y' 'x\y' $'x\ny'; do
     crun create --bundle "$WORK/ids" -- "$id" >/dev/null 2>&1 </dev/null
     rc=$?
+    label=$(printf '%q' "$id" | head -c 24)
     [ "$rc" = 1 ] && [ "$(ls -A "$ROOT" | tr '\n' ' ')" = "$before" ] && [ ! -e "$ROOT/../escape" ] && [ ! -e /abs ] &&
-        ok "id '$(echo "$id" | head -c 20)' refused with nothing created" ||
-        not_ok "id '$(echo "$id" | head -c 20)' refused with nothing created" "rc=$rc root: $(ls -A "$ROOT")"
+        ok "id $label refused with nothing created" ||
+        not_ok "id $label refused with nothing created" "rc=$rc root: $(ls -A "$ROOT")"
 done
 ok "an id with a NUL byte cannot be passed on a command line (argv is NUL-terminated)"
 check_no_leftovers

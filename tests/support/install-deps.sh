@@ -3,7 +3,8 @@
 # Skips apt entirely when everything is already there.
 set -eu
 packages="g++ cmake make pkg-config nlohmann-json3-dev libseccomp-dev libcap-dev libspdlog-dev
-libcli11-dev doctest-dev busybox-static jq procps iproute2 util-linux"
+libcli11-dev doctest-dev busybox-static jq procps iproute2 util-linux
+containerd podman conmon catatonit"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

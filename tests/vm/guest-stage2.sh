@@ -9,7 +9,11 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs shm /dev/shm
 mount -t tmpfs tmp /tmp
-[ -f /lib/modules/overlay.ko ] && insmod /lib/modules/overlay.ko 2>/dev/null
+for mod in overlay virtio virtio_ring virtio_mmio virtio_blk; do
+    # insmod does not read /proc/cmdline: hand on qemu's virtio_mmio.device=.
+    params=$(tr ' ' '\n' < /proc/cmdline | sed -n "s/^$mod\.//p")
+    [ -f /lib/modules/$mod.ko ] && insmod /lib/modules/$mod.ko $params 2>/dev/null
+done
 # Memcg OOM reports go to the console at error level; keep it quiet.
 dmesg -n 1
 hostname crunlite-vm

@@ -75,14 +75,17 @@ copy_with_libs() {
 }
 copy_with_libs "$CRUN" /bin/crun-lite
 copy_with_libs "$(command -v jq)" /bin/jq
-overlay=$(find "/lib/modules/$kver" -name 'overlay.ko*' | head -n1)
-if [ -n "$overlay" ]; then
-    case "$overlay" in
-        *.xz) xz -dc "$overlay" > "$R/lib/modules/overlay.ko" ;;
-        *.zst) zstd -qdc "$overlay" > "$R/lib/modules/overlay.ko" ;;
-        *) cp "$overlay" "$R/lib/modules/overlay.ko" ;;
+# Modules the guest loads (in this order; Debian builds them as modules):
+# overlay, and virtio + virtio-mmio + virtio-blk for the disk io.max needs.
+for mod in overlay virtio virtio_ring virtio_mmio virtio_blk; do
+    ko=$(find "/lib/modules/$kver" -name "$mod.ko*" | head -n1)
+    [ -n "$ko" ] || continue
+    case "$ko" in
+        *.xz) xz -dc "$ko" > "$R/lib/modules/$mod.ko" ;;
+        *.zst) zstd -qdc "$ko" > "$R/lib/modules/$mod.ko" ;;
+        *) cp "$ko" "$R/lib/modules/$mod.ko" ;;
     esac
-fi
+done
 "$TOP/tests/support/make-busybox-rootfs.sh" "$R/bundle/rootfs" >/dev/null
 install -m 0755 "$HERE/guest-init.sh" "$R/init"
 install -m 0755 "$HERE/guest-stage2.sh" "$R/stage2"

@@ -29,7 +29,11 @@ struct Fixture {
         l.v2 = true;
         l.unified = UnifiedHierarchy{t.root(), "/user.slice"};
         t.mkdir("user.slice");
-        m = make_manager(Config{"c1", std::string("/crun-lite-test/c1")}, l);
+        // Parents are the host's here (the default as root would enable
+        // controllers in them; see test_stats.cpp for the default).
+        Config config{"c1", std::string("/crun-lite-test/c1")};
+        config.enable_controllers_in_parents = false;
+        m = make_manager(config, l);
         m->create();
         // What the kernel would show once the controllers are delegated.
         t.put("crun-lite-test/cgroup.controllers", kAll);

@@ -116,7 +116,10 @@ TEST_CASE("default spec: runc's example, parseable") {
     CHECK(!l.resources->devices[0].allow);
     CHECK(l.maskedPaths.size() == 11);
     CHECK(l.readonlyPaths.size() == 5);
-    CHECK(!l.seccomp);  // until the default profile lands
+    REQUIRE(l.seccomp);  // the default profile (oci/default_seccomp.cpp)
+    CHECK(l.seccomp->defaultAction == "SCMP_ACT_ERRNO");
+    CHECK(l.seccomp->defaultErrnoRet == 38u);  // ENOSYS: unknown syscalls look unimplemented
+    CHECK(!l.seccomp->syscalls.empty());
 
     oci::DefaultSpecOptions o;
     o.cgroup_namespace = true;

@@ -131,22 +131,7 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
             common::UniqueFd master = setup_container_terminal(p, false);
             channel.send(SyncKind::terminal, {}, master.get());
         }
-        apply_limits(p);
-        if (spec.linux->personality) apply_personality(*spec.linux->personality);
-        // As in container_init: before "ready", as late as it can.
-        const oci::Seccomp* seccomp = spec.linux->seccomp ? &*spec.linux->seccomp : nullptr;
-        const bool seccomp_early = seccomp && seccomp_before_identity(p);
-        common::UniqueFd listener;
-        if (seccomp_early) listener = install_seccomp(*seccomp);
-        apply_identity(p);
-        std::vector<std::string> env = container_environment(p);
-        std::string executable = find_executable(p.args.at(0), env);
-        close_stray_fds(preserve_fds);
-        if (seccomp && !seccomp_early) listener = install_seccomp(*seccomp);
-        if (listener) {
-            channel.send(SyncKind::seccomp_listener, {}, listener.get());
-            listener.reset();
-        }
+        auto [executable, env] = finish_process_setup(spec, p, preserve_fds, channel);
         // From here on we outlive the runtime (create, --detach).
         ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         channel.send(SyncKind::ready);

@@ -105,23 +105,7 @@ std::string wait_for_start(int fifo) {
     rootfs::finalize(a.rootfs);
     enter_cwd(process.cwd);
 
-    apply_limits(process);
-    if (spec.linux->personality) apply_personality(*spec.linux->personality);
-    // seccomp goes in before "ready" so that a failure is the runtime's
-    // error, and as late as it can: see seccomp_before_identity().
-    const oci::Seccomp* seccomp = spec.linux->seccomp ? &*spec.linux->seccomp : nullptr;
-    const bool seccomp_early = seccomp && seccomp_before_identity(process);
-    common::UniqueFd listener;
-    if (seccomp_early) listener = install_seccomp(*seccomp);
-    apply_identity(process);
-    std::vector<std::string> env = container_environment(process);
-    std::string executable = find_executable(process.args.at(0), env);
-    close_stray_fds(a.preserve_fds);
-    if (seccomp && !seccomp_early) listener = install_seccomp(*seccomp);
-    if (listener) {
-        channel.send(SyncKind::seccomp_listener, {}, listener.get());
-        listener.reset();
-    }
+    auto [executable, env] = finish_process_setup(spec, process, a.preserve_fds, channel);
 
     // From here on we outlive the runtime (create, --detach).
     ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -135,6 +119,27 @@ std::string wait_for_start(int fifo) {
 }
 
 }  // namespace
+
+ReadyProcess finish_process_setup(const oci::Spec& spec, const oci::Process& process, int preserve_fds,
+                                  SyncChannel& channel) {
+    apply_limits(process);
+    if (spec.linux->personality) apply_personality(*spec.linux->personality);
+    // seccomp goes in before "ready" so that a failure is the runtime's
+    // error, and as late as it can: see seccomp_before_identity().
+    const oci::Seccomp* seccomp = spec.linux->seccomp ? &*spec.linux->seccomp : nullptr;
+    const bool seccomp_early = seccomp && seccomp_before_identity(process);
+    common::UniqueFd listener;
+    if (seccomp_early) listener = install_seccomp(*seccomp);
+    apply_identity(process);
+    ReadyProcess ready;
+    ready.env = container_environment(process);
+    ready.executable = find_executable(process.args.at(0), ready.env);
+    close_stray_fds(preserve_fds);
+    if (seccomp && !seccomp_early) listener = install_seccomp(*seccomp);
+    // The agent's socket is on the host: the runtime hands the fd on.
+    if (listener) channel.send(SyncKind::seccomp_listener, {}, listener.get());
+    return ready;
+}
 
 void report_failure(SyncChannel& channel, const std::string& message) {
     try {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "namespaces/namespaces.hpp"
 #include "oci/spec.hpp"
@@ -22,6 +23,17 @@ struct InitArgs {
     bool new_user_namespace = false;
     bool has_runtime_hooks = false;  // prestart/createRuntime, run by the parent
 };
+
+struct ReadyProcess {
+    std::string executable;  // args[0] resolved through PATH
+    std::vector<std::string> env;
+};
+
+// The tail shared by a container's init and `exec`: limits, personality,
+// seccomp (before or after the identity switch, as the config needs),
+// identity and capabilities, the executable lookup, stray fds closed.
+ReadyProcess finish_process_setup(const oci::Spec& spec, const oci::Process& process, int preserve_fds,
+                                  SyncChannel& channel);
 
 // Sends `message` to the runtime, or to stderr once the runtime is gone.
 void report_failure(SyncChannel& channel, const std::string& message);

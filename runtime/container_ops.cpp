@@ -35,19 +35,7 @@ oci::Status Container::status() const {
     return oci::Status::running;
 }
 
-std::string Container::state_json(oci::Status status) const {
-    oci::State state;
-    state.ociVersion = oci::kSpecVersion;
-    state.id = record.id;
-    state.status = status;
-    state.pid = status == oci::Status::stopped ? 0 : record.pid;
-    state.bundle = record.bundle;
-    state.annotations = record.annotations;
-    state.rootfs = record.rootfs;
-    state.created = record.created;
-    state.owner = record.owner;
-    return oci::to_json(state);
-}
+std::string Container::state_json(oci::Status status) const { return runtime::state_json(record, status); }
 
 oci::Spec Container::saved_spec() const { return oci::load_spec(dir.path()); }
 

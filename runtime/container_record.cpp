@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "oci/version.hpp"
 
 namespace runtime {
 
@@ -15,6 +16,20 @@ std::string to_json(const ContainerRecord& r) {
         {"hasPoststart", r.has_poststart_hooks}, {"hasPoststop", r.has_poststop_hooks},
     };
     return j.dump();
+}
+
+std::string state_json(const ContainerRecord& r, oci::Status status) {
+    oci::State state;
+    state.ociVersion = oci::kSpecVersion;
+    state.id = r.id;
+    state.status = status;
+    state.pid = status == oci::Status::stopped ? 0 : r.pid;
+    state.bundle = r.bundle;
+    state.annotations = r.annotations;
+    state.rootfs = r.rootfs;
+    state.created = r.created;
+    state.owner = r.owner;
+    return oci::to_json(state);
 }
 
 ContainerRecord record_from_json(const std::string& text, const std::string& where) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 
+#include "oci/state.hpp"
+
 namespace runtime {
 
 struct ContainerRecord {
@@ -29,6 +31,9 @@ struct ContainerRecord {
 };
 
 std::string to_json(const ContainerRecord& record);
+// The spec's state document for this container in `status` (pid 0 once
+// stopped, as runc reports it).
+std::string state_json(const ContainerRecord& record, oci::Status status);
 ContainerRecord record_from_json(const std::string& text, const std::string& where);
 
 }  // namespace runtime

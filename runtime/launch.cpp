@@ -54,20 +54,6 @@ bool has_runtime_hooks(const oci::Spec& spec) {
     return spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->createRuntime.empty());
 }
 
-std::string state_json(const ContainerRecord& record, oci::Status status) {
-    oci::State state;
-    state.ociVersion = oci::kSpecVersion;
-    state.id = record.id;
-    state.status = status;
-    state.pid = record.pid;
-    state.bundle = record.bundle;
-    state.annotations = record.annotations;
-    state.rootfs = record.rootfs;
-    state.created = record.created;
-    state.owner = record.owner;
-    return oci::to_json(state);
-}
-
 }  // namespace
 
 Launched launch_container(const LaunchRequest& req) {

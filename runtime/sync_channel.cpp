@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "runtime/unix_socket.hpp"
 
 namespace runtime {
 
@@ -19,23 +20,8 @@ std::pair<SyncChannel, SyncChannel> SyncChannel::make_pair() {
 void SyncChannel::send(SyncKind kind, const std::string& text, int fd) {
     std::string payload(1, static_cast<char>(kind));
     payload += text;
-    struct iovec iov { payload.data(), payload.size() };
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (fd >= 0) {
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    }
-    while (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) < 0) {
-        if (errno != EINTR) common::throw_errno("send on the container sync channel");
-    }
+    // SOCK_SEQPACKET: one sendmsg carries the whole message.
+    send_with_fd(fd_.get(), payload, fd, "send on the container sync channel");
 }
 
 std::optional<SyncMessage> SyncChannel::receive() {

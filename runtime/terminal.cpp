@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "runtime/unix_socket.hpp"
 
 namespace runtime {
 
@@ -54,33 +55,9 @@ common::UniqueFd setup_container_terminal(const oci::Process& process, bool bind
 }
 
 void send_to_console_socket(const std::string& socket_path, int master_fd) {
-    common::UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!sock) common::throw_errno("console socket");
-    struct sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    if (socket_path.size() >= sizeof addr.sun_path) {
-        throw common::Error("--console-socket " + socket_path + ": path too long");
-    }
-    std::strcpy(addr.sun_path, socket_path.c_str());
-    if (::connect(sock.get(), reinterpret_cast<struct sockaddr*>(&addr), sizeof addr) < 0) {
-        common::throw_errno("connect to --console-socket " + socket_path);
-    }
-    char name[] = "/dev/ptmx";
-    struct iovec iov { name, sizeof name - 1 };
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cmsg), &master_fd, sizeof(int));
-    if (::sendmsg(sock.get(), &msg, MSG_NOSIGNAL) < 0) {
-        common::throw_errno("send the pty to --console-socket " + socket_path);
-    }
+    const std::string what = "--console-socket " + socket_path;
+    common::UniqueFd sock = connect_unix(socket_path, what);
+    send_with_fd(sock.get(), "/dev/ptmx", master_fd, what + ": send the pty");
 }
 
 RawTerminal::RawTerminal() {

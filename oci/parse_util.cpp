@@ -57,9 +57,11 @@ std::map<std::string, std::string> string_map(const JsonNode& node) {
 nlohmann::json parse_json_text(std::string_view text, std::string_view source) {
     try {
         return nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        // nlohmann's text starts with "[json.exception.parse_error.101] parse
-        // error at line L, column C: "; keep only the part a user needs.
+    } catch (const nlohmann::json::exception& e) {
+        // Not only parse_error: a number too large for a double is
+        // out_of_range.406 (found by the fuzzer). nlohmann's text starts with
+        // "[json.exception.parse_error.101] parse error at line L, column C: ";
+        // keep only the part a user needs.
         std::string detail = e.what();
         if (auto pos = detail.find("] "); pos != std::string::npos) detail.erase(0, pos + 2);
         if (detail.rfind("parse error at ", 0) == 0) detail.erase(0, 15);

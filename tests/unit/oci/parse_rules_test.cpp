@@ -42,6 +42,13 @@ TEST_CASE("malformed JSON names config.json, a line and a column") {
     CHECK_REFUSED(std::string("\"a string\""), "config.json: must be an object");
 }
 
+TEST_CASE("a number too large for a double is refused, not thrown past the parser") {
+    // The fuzzer found this one: nlohmann reports it as out_of_range, not parse_error.
+    CHECK_REFUSED(std::string("{\"ociVersion\": 1.5e999999999}"), "config.json: invalid JSON");
+    CHECK_THROWS_WITH_AS(oci::parse_resources_spec(R"({"pids": {"limit": 1e99999}})"),
+                         doctest::Contains("resources: invalid JSON"), oci::ConfigError);
+}
+
 TEST_CASE("unknown members are ignored and null counts as absent") {
     auto c = base_config();
     c["x-vendor"] = {{"anything", 1}};

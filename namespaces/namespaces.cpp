@@ -113,7 +113,25 @@ void write_id_mappings(pid_t pid, const std::vector<oci::IdMapping>& uids,
     if (!gids.empty()) common::write_file(base + "gid_map", format_mappings(gids));
 }
 
-void unshare_time_for_children(const std::map<std::string, oci::TimeOffset>& offsets) {
+void ChildNamespaceScope::remember_own(oci::NamespaceType type) {
+    for (const Join& own : own_) {
+        if (own.type == type) return;
+    }
+    // /proc/self/ns/<name> is the namespace this process itself is in, not
+    // the one its children will get.
+    std::string path = std::string("/proc/self/ns/") + proc_name(type);
+    common::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) common::throw_errno("open " + path);
+    own_.push_back(Join{type, std::move(path), std::move(fd)});
+}
+
+void ChildNamespaceScope::enter(const Join& join) {
+    remember_own(join.type);
+    namespaces::enter(join);
+}
+
+void ChildNamespaceScope::unshare_time(const std::map<std::string, oci::TimeOffset>& offsets) {
+    remember_own(oci::NamespaceType::time);
     if (::unshare(CLONE_NEWTIME) < 0) common::throw_errno("unshare time namespace");
     std::string text;
     for (const auto& [clock, offset] : offsets) {
@@ -126,6 +144,21 @@ void unshare_time_for_children(const std::map<std::string, oci::TimeOffset>& off
         } catch (const common::Error& e) {
             throw common::Error(std::string("linux.timeOffsets: ") + e.what(), e.code());
         }
+    }
+}
+
+void ChildNamespaceScope::restore() {
+    // setns into one's own pid namespace is allowed (it is the active one),
+    // and into one's own time namespace resets time_for_children as well.
+    for (const Join& own : own_) namespaces::enter(own);
+    own_.clear();
+}
+
+ChildNamespaceScope::~ChildNamespaceScope() {
+    try {
+        restore();
+    } catch (const std::exception&) {
+        // Only reached while another error unwinds; that one is reported.
     }
 }
 

@@ -46,9 +46,30 @@ void enter(const Join& join);
 void write_id_mappings(pid_t pid, const std::vector<oci::IdMapping>& uids,
                        const std::vector<oci::IdMapping>& gids);
 
-// Creates a time namespace for this process's future children with the
-// configured clock offsets (offsets can only be set before a process enters).
-void unshare_time_for_children(const std::map<std::string, oci::TimeOffset>& offsets);
+// The pid and time namespaces a process joins or creates apply to the
+// children it creates next (pid_for_children, time_for_children). This scope
+// takes them for the one clone that needs them and then puts the caller's
+// own back, so nothing the runtime forks later (a hook, a sanitizer's helper
+// thread) starts inside the container's.
+class ChildNamespaceScope {
+public:
+    ChildNamespaceScope() = default;
+    ~ChildNamespaceScope();
+    ChildNamespaceScope(const ChildNamespaceScope&) = delete;
+    ChildNamespaceScope& operator=(const ChildNamespaceScope&) = delete;
+
+    // Joins a pid or time namespace for the next children.
+    void enter(const Join& join);
+    // Creates a time namespace for the next children with the configured
+    // clock offsets (offsets can only be set before a process enters).
+    void unshare_time(const std::map<std::string, oci::TimeOffset>& offsets);
+    // Back to the caller's own namespaces; the destructor does it too.
+    void restore();
+
+private:
+    void remember_own(oci::NamespaceType type);
+    std::vector<Join> own_;
+};
 
 // Sets the loopback interface up inside a new network namespace.
 void bring_up_loopback();

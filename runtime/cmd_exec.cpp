@@ -162,22 +162,24 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
         throw common::Error("process.terminal: a detached exec with a terminal needs --console-socket");
     }
     NamespaceFds ns = open_container_namespaces(spec, c.record.pid);
-    for (const auto& join : ns.joins) {
-        if (join.type == oci::NamespaceType::pid || join.type == oci::NamespaceType::time) {
-            namespaces::enter(join);
-        }
-    }
     std::optional<ForegroundWaiter> waiter;
     if (!o.detach) waiter.emplace();
 
     int cgroup_fd = c.cgroup ? c.cgroup->clone_into_fd() : -1;
     auto [parent_end, child_end] = SyncChannel::make_pair();
+    namespaces::ChildNamespaceScope child_namespaces;
+    for (const auto& join : ns.joins) {
+        if (join.type == oci::NamespaceType::pid || join.type == oci::NamespaceType::time) {
+            child_namespaces.enter(join);
+        }
+    }
     pid_t pid = clone3_process(0, cgroup_fd);
     if (pid == 0) {
         parent_end.close();
         ::close(c.dir.lock_fd());
         exec_child(child_end, ns, spec, p, o.preserve_fds);
     }
+    child_namespaces.restore();
     child_end.close();
     common::UniqueFd pty;
     try {

@@ -88,18 +88,19 @@ Launched launch_container(const LaunchRequest& req) {
     }
 
     // pid and time namespaces apply to children only: join or create them
-    // here, before the clone.
+    // here, for the clone alone.
     uint64_t flags = plan.new_flags;
+    namespaces::ChildNamespaceScope child_namespaces;
     for (const auto& join : plan.joins) {
         if (join.type == oci::NamespaceType::pid || join.type == oci::NamespaceType::time) {
-            namespaces::enter(join);
+            child_namespaces.enter(join);
         }
     }
     if (plan.new_time) {
         if (linux.timeOffsets.empty()) {
             flags |= namespaces::clone_flag(oci::NamespaceType::time);
         } else {
-            namespaces::unshare_time_for_children(linux.timeOffsets);
+            child_namespaces.unshare_time(linux.timeOffsets);
         }
     }
 
@@ -130,6 +131,7 @@ Launched launch_container(const LaunchRequest& req) {
         container_init(args);
     }
     rollback.pid = pid;
+    child_namespaces.restore();
     child_end.close();
     fifo.reset();
     out.pid = pid;

@@ -109,6 +109,19 @@ make_bundle "$WORK/poststart" '.hooks = {"poststart": [{"path": "/bin/false"}]} 
 crun run --bundle "$WORK/poststart" "$PREFIX-poststart" 2>"$WORK/err"
 expect_eq "a failing poststart hook only warns" 0 $?
 
+# joining another container's pid namespace moves only the container there:
+# the runtime's hooks (forked after the clone) still start in the host's
+make_bundle "$WORK/pidhost" '.process.args = ["sleep", "60"]'
+crun run -d --bundle "$WORK/pidhost" "$PREFIX-pidhost"
+host_init=$(crun state "$PREFIX-pidhost" | jq .pid)
+make_bundle "$WORK/pidjoin" ".linux.namespaces |= map(if .type == \"pid\" then .path = \"/proc/$host_init/ns/pid\" else . end)
+  | .hooks = {\"createRuntime\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"readlink /proc/self/ns/pid > $WORK/hook-ns\"]}]}
+  | .process.args = [\"true\"]"
+crun run --bundle "$WORK/pidjoin" "$PREFIX-pidjoin"
+expect_eq "a container joining a pid namespace by path runs" 0 $?
+expect_eq "and its hooks run in the host's pid namespace" "$(readlink /proc/self/ns/pid)" "$(cat "$WORK/hook-ns")"
+crun delete --force "$PREFIX-pidhost"
+
 # two --overlay containers share one rootfs without seeing each other's writes
 make_bundle "$WORK/ovl" '.root.readonly = false | .process.args = ["sleep", "60"]'
 before=$(ls "$ROOTFS")

@@ -1,5 +1,4 @@
 // kill, delete, pause, resume: acting on an existing container.
-#include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
 #include "runtime/commands.hpp"

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
 #include "common/file.hpp"

@@ -9,13 +9,13 @@
 #include <iterator>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "common/unique_fd.hpp"
 #include "oci/parse.hpp"
 #include "runtime/commands.hpp"
+#include "runtime/logging.hpp"
 #include "runtime/container_ops.hpp"
 #include "runtime/stats_json.hpp"
 #include "runtime/update_request.hpp"
@@ -41,7 +41,7 @@ void update_saved_config(const Container& c, const nlohmann::json& patch) {
         config["linux"]["resources"].merge_patch(patch);
         common::write_file_atomic(path, config.dump());
     } catch (const std::exception& e) {
-        spdlog::warn("update: the limits are applied but the saved config was not updated: {}", e.what());
+        log_warn(std::string("update: the limits are applied but the saved config was not updated: ") + e.what());
     }
 }
 
@@ -77,7 +77,7 @@ int cmd_update(const GlobalOptions& g, const std::string& id, const std::string&
     if (patch.contains("devices")) {
         // As runc: device rules are fixed at create (a partial list would
         // open or close devices the config did not ask for).
-        spdlog::warn("update: linux.resources.devices cannot be updated; ignored");
+        log_warn("update: linux.resources.devices cannot be updated; ignored");
         patch.erase("devices");
     }
     if (patch.empty()) throw common::Error("update: nothing to change (give --resources or a limit flag)");
@@ -86,7 +86,7 @@ int cmd_update(const GlobalOptions& g, const std::string& id, const std::string&
     Container c = open_container(StateStore(g.root), id);
     require_live_cgroup(c, id);
     c.cgroup->apply(resources);
-    for (auto& note : c.cgroup->notes()) spdlog::warn("{}", note);
+    for (auto& note : c.cgroup->notes()) log_warn(note);
     update_saved_config(c, patch);
     return 0;
 }

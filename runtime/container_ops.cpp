@@ -9,12 +9,12 @@
 #include <cctype>
 #include <cstring>
 
-#include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
 #include "oci/parse.hpp"
 #include "oci/version.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/logging.hpp"
 #include "runtime/process_info.hpp"
 
 namespace runtime {
@@ -120,7 +120,7 @@ void destroy_container(const StateStore& store, Container& c) {
             oci::Spec spec = c.saved_spec();
             run_hooks_warn(spec.hooks->poststop, c.state_json(oci::Status::stopped), "poststop");
         } catch (const common::Error& e) {
-            spdlog::warn("poststop hooks: {}", e.what());
+            log_warn(std::string("poststop hooks: ") + e.what());
         }
     }
     if (c.cgroup) c.cgroup->destroy();

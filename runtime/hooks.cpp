@@ -9,11 +9,11 @@
 
 #include <cstring>
 
-#include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "common/unique_fd.hpp"
+#include "runtime/logging.hpp"
 
 namespace runtime {
 
@@ -100,7 +100,7 @@ void run_hooks_warn(const std::vector<oci::Hook>& hooks, const std::string& stat
         try {
             run_one(hooks[i], state_json, label(phase, i, hooks[i]));
         } catch (const common::Error& e) {
-            spdlog::warn("{}", e.what());
+            log_warn(e.what());
         }
     }
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -18,8 +19,6 @@
 namespace runtime {
 
 namespace {
-
-bool g_logging_to_file = false;
 
 // Appends one line per record, each written with a single write(2) on an
 // O_APPEND fd so concurrent runtimes sharing a log file do not interleave.
@@ -64,28 +63,44 @@ private:
     bool json_;
 };
 
+LogOptions g_options;
+int g_log_fd = 2;
+std::shared_ptr<spdlog::logger> g_logger;
+
+spdlog::logger& logger() {
+    if (!g_logger) {
+        auto sink = std::make_shared<LineSink>(g_log_fd, g_options.format == "json");
+        g_logger = std::make_shared<spdlog::logger>("crun-lite", sink);
+        g_logger->set_level(g_options.debug ? spdlog::level::debug : spdlog::level::warn);
+        spdlog::set_default_logger(g_logger);
+    }
+    return *g_logger;
+}
+
 }  // namespace
 
 void setup_logging(const LogOptions& options) {
     if (options.format != "text" && options.format != "json") {
         throw common::Error("--log-format: must be text or json, not \"" + options.format + "\"");
     }
-    int fd = 2;
+    g_options = options;
     if (!options.file.empty()) {
-        fd = ::open(options.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        int fd = ::open(options.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd < 0) common::throw_errno("--log " + options.file);
-        g_logging_to_file = true;
+        g_log_fd = fd;
     }
-    auto sink = std::make_shared<LineSink>(fd, options.format == "json");
-    auto logger = std::make_shared<spdlog::logger>("crun-lite", sink);
-    logger->set_level(options.debug ? spdlog::level::debug : spdlog::level::warn);
-    spdlog::set_default_logger(logger);
+}
+
+void log_warn(const std::string& message) { logger().warn("{}", message); }
+
+void log_debug(const std::string& message) {
+    if (g_options.debug) logger().debug("{}", message);
 }
 
 void report_error(const std::string& message) {
-    spdlog::error("{}", message);
-    if (g_logging_to_file || !spdlog::default_logger() ||
-        spdlog::default_logger()->name() != "crun-lite") {
+    logger().error("{}", message);
+    // stderr always gets the error; when stderr is the log itself, once.
+    if (g_log_fd != 2) {
         std::string line = "crun-lite: " + message + "\n";
         (void)!::write(2, line.data(), line.size());
     }

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iostream>
-#include <random>
+#include <functional>
+#include <map>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -49,16 +51,22 @@ bool takes_value(const std::string& arg, std::initializer_list<const char*> opti
     return false;
 }
 
+// Where the verb is: the first word after the global options.
+size_t verb_index(const std::vector<std::string>& args) {
+    static const std::initializer_list<const char*> global_values = {"--root", "--log", "--log-format", "--rootless", "--criu"};
+    size_t i = 1;
+    while (i < args.size() && args[i].rfind("-", 0) == 0) i += takes_value(args[i], global_values) ? 2 : 1;
+    return i;
+}
+
 // `exec [opts] ID cmd args...` and `ps [opts] ID ps-args...`: everything
 // after the id belongs to the command, even words that look like options,
 // so it is cut off before CLI11 sees it (as runc's parser stops there).
 std::vector<std::string> split_command_tail(std::vector<std::string>& args) {
-    static const std::initializer_list<const char*> global_values = {"--root", "--log", "--log-format", "--rootless", "--criu"};
     static const std::initializer_list<const char*> exec_values = {
         "-p", "--process", "-e", "--env", "--cwd", "-u", "--user", "-g", "--additional-gids", "-c", "--cap",
         "--pid-file", "--console-socket", "--preserve-fds", "--apparmor", "--process-label", "--cgroup", "-f", "--format"};
-    size_t i = 1;
-    while (i < args.size() && args[i].rfind("-", 0) == 0) i += takes_value(args[i], global_values) ? 2 : 1;
+    size_t i = verb_index(args);
     if (i >= args.size() || (args[i] != "exec" && args[i] != "ps")) return {};
     for (++i; i < args.size(); ++i) {
         if (args[i] == "--") return {};
@@ -87,6 +95,195 @@ void add_create_options(CLI::App* cmd, CreateOptions& o) {
     cmd->add_option("id", o.id, "container id (or, for run, a bundle path containing '/')")->required();
 }
 
+// Everything the parsed command line fills in, and what it asks to run.
+struct CommandLine {
+    GlobalOptions global;
+    LogOptions log;
+    std::string rootless, criu;
+    CreateOptions create;
+    ExecOptions exec;
+    std::string id;
+    std::string signal = "SIGTERM";
+    bool kill_all = false;
+    bool force = false;
+    std::string format = "table";
+    bool quiet = false;
+    std::vector<std::string> command_tail;  // exec's command, ps's arguments
+    std::string resources_file;
+    std::map<std::string, std::string> update_flags;
+    bool events_stats = false;
+    std::string events_interval = "5s";
+    std::string spec_bundle = ".";
+    bool spec_rootless = false;
+    std::function<int()> action;
+};
+
+using VerbBuilder = void (*)(CLI::App&, CommandLine&);
+
+CLI::App* add_id_verb(CLI::App& app, CommandLine& c, const char* name, const char* help) {
+    auto* cmd = app.add_subcommand(name, help);
+    cmd->add_option("id", c.id, "container id")->required();
+    return cmd;
+}
+
+void add_create(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("create", "create a container (it waits for start)");
+    add_create_options(cmd, c.create);
+    cmd->callback([&c] {
+        c.action = [&c] {
+            resolve_bundle_argument(c.global, c.create);
+            return cmd_create(c.global, c.create);
+        };
+    });
+}
+
+void add_run(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("run", "create and start a container");
+    add_create_options(cmd, c.create);
+    cmd->add_flag("-d,--detach", c.create.detach, "do not wait for the container");
+    cmd->add_flag("--keep", c.create.keep, "keep the container's state after it exits");
+    cmd->callback([&c] {
+        c.action = [&c] {
+            resolve_bundle_argument(c.global, c.create);
+            return cmd_run(c.global, c.create);
+        };
+    });
+}
+
+void add_start(CLI::App& app, CommandLine& c) {
+    add_id_verb(app, c, "start", "start a created container")->callback([&c] {
+        c.action = [&c] { return cmd_start(c.global, c.id); };
+    });
+}
+
+void add_state(CLI::App& app, CommandLine& c) {
+    add_id_verb(app, c, "state", "print a container's state JSON")->callback([&c] {
+        c.action = [&c] { return cmd_state(c.global, c.id); };
+    });
+}
+
+void add_kill(CLI::App& app, CommandLine& c) {
+    auto* cmd = add_id_verb(app, c, "kill", "send a signal to a container");
+    cmd->add_flag("-a,--all", c.kill_all, "signal every process of the container");
+    cmd->add_option("signal", c.signal, "signal name or number (default SIGTERM)");
+    cmd->callback([&c] { c.action = [&c] { return cmd_kill(c.global, c.id, c.signal, c.kill_all); }; });
+}
+
+void add_delete(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("delete", "delete a container");
+    cmd->add_flag("-f,--force", c.force, "kill a running container first");
+    cmd->add_option("id", c.id, "container id")->required();
+    cmd->callback([&c] { c.action = [&c] { return cmd_delete(c.global, c.id, c.force); }; });
+}
+
+void add_list(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("list", "list containers");
+    cmd->alias("ls");
+    cmd->add_option("-f,--format", c.format, "table or json");
+    cmd->add_flag("-q,--quiet", c.quiet, "ids only");
+    cmd->callback([&c] { c.action = [&c] { return cmd_list(c.global, c.format, c.quiet); }; });
+}
+
+void add_ps(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("ps", "processes of a container");
+    cmd->add_option("-f,--format", c.format, "table or json");
+    cmd->add_option("id", c.id, "container id")->required();
+    cmd->callback([&c] { c.action = [&c] { return cmd_ps(c.global, c.id, c.format, c.command_tail); }; });
+}
+
+void add_exec(CLI::App& app, CommandLine& c) {
+    ExecOptions& o = c.exec;
+    auto* cmd = app.add_subcommand("exec", "run a process in a container");
+    cmd->add_option("-p,--process", o.process_file, "process.json");
+    cmd->add_option("-e,--env", o.env, "NAME=VALUE");
+    cmd->add_option("--cwd", o.cwd, "working directory");
+    cmd->add_option("-u,--user", o.user, "uid[:gid]");
+    cmd->add_option("-g,--additional-gids", o.additional_gids, "supplementary gid");
+    cmd->add_option("-c,--cap", o.caps, "capability to add");
+    cmd->add_flag("-t,--tty", o.tty, "allocate a pty");
+    cmd->add_flag("-d,--detach", o.detach, "do not wait for the process");
+    cmd->add_flag("--no-new-privs", o.no_new_privs, "set no_new_privs");
+    cmd->add_option("--pid-file", o.pid_file, "file to write the pid to");
+    cmd->add_option("--console-socket", o.console_socket, "unix socket for the pty master");
+    cmd->add_option("--preserve-fds", o.preserve_fds, "pass N fds after stdio");
+    cmd->add_option("id", o.id, "container id")->required();
+    cmd->callback([&c] {
+        c.action = [&c] {
+            c.exec.args = c.command_tail;
+            return cmd_exec(c.global, c.exec);
+        };
+    });
+}
+
+void add_pause(CLI::App& app, CommandLine& c) {
+    add_id_verb(app, c, "pause", "freeze every process of a container")->callback([&c] {
+        c.action = [&c] { return cmd_pause(c.global, c.id); };
+    });
+}
+
+void add_resume(CLI::App& app, CommandLine& c) {
+    add_id_verb(app, c, "resume", "thaw a paused container")->callback([&c] {
+        c.action = [&c] { return cmd_resume(c.global, c.id); };
+    });
+}
+
+void add_update(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("update", "change a container's resource limits");
+    cmd->add_option("-r,--resources", c.resources_file, "LinuxResources JSON file, or - for stdin");
+    for (const char* flag : {"memory", "memory-swap", "memory-reservation", "kernel-memory", "kernel-memory-tcp",
+                             "cpu-shares", "cpu-quota", "cpu-period", "cpu-rt-period", "cpu-rt-runtime",
+                             "cpuset-cpus", "cpuset-mems", "pids-limit", "blkio-weight", "cpu-idle",
+                             "l3-cache-schema", "mem-bw-schema"}) {
+        std::string name = flag;
+        cmd->add_option_function<std::string>(
+            "--" + name, [&c, name](const std::string& v) { c.update_flags[name] = v; }, name);
+    }
+    cmd->add_option("id", c.id, "container id")->required();
+    cmd->callback([&c] {
+        c.action = [&c] { return cmd_update(c.global, c.id, c.resources_file, c.update_flags); };
+    });
+}
+
+void add_events(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("events", "resource usage and OOM events of a container");
+    cmd->add_flag("--stats", c.events_stats, "print one stats event and exit");
+    cmd->add_option("--interval", c.events_interval, "time between stats events (e.g. 5s)");
+    cmd->add_option("id", c.id, "container id")->required();
+    cmd->callback([&c] {
+        c.action = [&c] { return cmd_events(c.global, c.id, c.events_stats, c.events_interval); };
+    });
+}
+
+void add_spec(CLI::App& app, CommandLine& c) {
+    auto* cmd = app.add_subcommand("spec", "write a default config.json");
+    cmd->add_option("-b,--bundle", c.spec_bundle, "bundle directory");
+    cmd->add_flag("--rootless", c.spec_rootless, "a config for an unprivileged user");
+    cmd->callback([&c] { c.action = [&c] { return cmd_spec(c.spec_bundle, c.spec_rootless); }; });
+}
+
+void add_features(CLI::App& app, CommandLine& c) {
+    app.add_subcommand("features", "print what this runtime supports (JSON)")->callback([&c] {
+        c.action = [] { return cmd_features(); };
+    });
+}
+
+struct Verb {
+    std::string_view name;
+    std::string_view alias;
+    VerbBuilder build;
+};
+
+// In `crun-lite --help` order.
+constexpr Verb kVerbs[] = {
+    {"create", "", add_create}, {"run", "", add_run},       {"start", "", add_start},
+    {"state", "", add_state},   {"kill", "", add_kill},     {"delete", "", add_delete},
+    {"list", "ls", add_list},   {"ps", "", add_ps},         {"exec", "", add_exec},
+    {"pause", "", add_pause},   {"resume", "", add_resume}, {"update", "", add_update},
+    {"events", "", add_events}, {"spec", "", add_spec},     {"features", "", add_features},
+};
+
+bool names(const Verb& v, std::string_view word) { return word == v.name || (!v.alias.empty() && word == v.alias); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,140 +292,26 @@ int main(int argc, char** argv) {
                          std::string("crun-lite version ") + CRUNLITE_VERSION + "\nspec: " + oci::kSpecVersion);
     app.require_subcommand(1);
     app.fallthrough();
-    GlobalOptions g;
-    LogOptions log;
-    std::string rootless, criu;
-    app.add_option("--root", g.root, "state directory")->default_val("/run/crun-lite");
-    app.add_option("--log", log.file, "log file (default: stderr)");
-    app.add_option("--log-format", log.format, "text or json");
-    app.add_flag("--debug", log.debug, "debug logging");
-    app.add_flag("--systemd-cgroup", g.systemd_cgroup, "use systemd to manage cgroups");
-    app.add_option("--rootless", rootless, "ignored; accepted for runc compatibility");
-    app.add_option("--criu", criu, "ignored; accepted for runc compatibility");
+    CommandLine c;
+    app.add_option("--root", c.global.root, "state directory")->default_val("/run/crun-lite");
+    app.add_option("--log", c.log.file, "log file (default: stderr)");
+    app.add_option("--log-format", c.log.format, "text or json");
+    app.add_flag("--debug", c.log.debug, "debug logging");
+    app.add_flag("--systemd-cgroup", c.global.systemd_cgroup, "use systemd to manage cgroups");
+    app.add_option("--rootless", c.rootless, "ignored; accepted for runc compatibility");
+    app.add_option("--criu", c.criu, "ignored; accepted for runc compatibility");
 
-    std::function<int()> action;
-
-    CreateOptions create_opts;
-    auto* create = app.add_subcommand("create", "create a container (it waits for start)");
-    add_create_options(create, create_opts);
-    create->callback([&] {
-        action = [&] {
-            resolve_bundle_argument(g, create_opts);
-            return cmd_create(g, create_opts);
-        };
-    });
-
-    CreateOptions run_opts;
-    auto* run = app.add_subcommand("run", "create and start a container");
-    add_create_options(run, run_opts);
-    run->add_flag("-d,--detach", run_opts.detach, "do not wait for the container");
-    run->add_flag("--keep", run_opts.keep, "keep the container's state after it exits");
-    run->callback([&] {
-        action = [&] {
-            resolve_bundle_argument(g, run_opts);
-            return cmd_run(g, run_opts);
-        };
-    });
-
-    std::string id;
-    auto* start = app.add_subcommand("start", "start a created container");
-    start->add_option("id", id)->required();
-    start->callback([&] { action = [&] { return cmd_start(g, id); }; });
-
-    auto* state = app.add_subcommand("state", "print a container's state JSON");
-    state->add_option("id", id)->required();
-    state->callback([&] { action = [&] { return cmd_state(g, id); }; });
-
-    std::string signal = "SIGTERM";
-    bool kill_all = false;
-    auto* kill = app.add_subcommand("kill", "send a signal to a container");
-    kill->add_flag("-a,--all", kill_all, "signal every process of the container");
-    kill->add_option("id", id)->required();
-    kill->add_option("signal", signal);
-    kill->callback([&] { action = [&] { return cmd_kill(g, id, signal, kill_all); }; });
-
-    bool force = false;
-    auto* del = app.add_subcommand("delete", "delete a container");
-    del->add_flag("-f,--force", force, "kill a running container first");
-    del->add_option("id", id)->required();
-    del->callback([&] { action = [&] { return cmd_delete(g, id, force); }; });
-
-    std::string format = "table";
-    bool quiet = false;
-    auto* list = app.add_subcommand("list", "list containers");
-    list->alias("ls");
-    list->add_option("-f,--format", format, "table or json");
-    list->add_flag("-q,--quiet", quiet, "ids only");
-    list->callback([&] { action = [&] { return cmd_list(g, format, quiet); }; });
-
-    auto* ps = app.add_subcommand("ps", "processes of a container");
-    ps->add_option("-f,--format", format, "table or json");
-    ps->add_option("id", id)->required();
     std::vector<std::string> args(argv, argv + argc);
-    std::vector<std::string> command_tail = split_command_tail(args);
-    ps->callback([&] { action = [&] { return cmd_ps(g, id, format, command_tail); }; });
-
-    ExecOptions exec_opts;
-    auto* exec = app.add_subcommand("exec", "run a process in a container");
-    exec->add_option("-p,--process", exec_opts.process_file, "process.json");
-    exec->add_option("-e,--env", exec_opts.env, "NAME=VALUE");
-    exec->add_option("--cwd", exec_opts.cwd, "working directory");
-    exec->add_option("-u,--user", exec_opts.user, "uid[:gid]");
-    exec->add_option("-g,--additional-gids", exec_opts.additional_gids, "supplementary gid");
-    exec->add_option("-c,--cap", exec_opts.caps, "capability to add");
-    exec->add_flag("-t,--tty", exec_opts.tty, "allocate a pty");
-    exec->add_flag("-d,--detach", exec_opts.detach, "do not wait for the process");
-    exec->add_flag("--no-new-privs", exec_opts.no_new_privs, "set no_new_privs");
-    exec->add_option("--pid-file", exec_opts.pid_file, "file to write the pid to");
-    exec->add_option("--console-socket", exec_opts.console_socket, "unix socket for the pty master");
-    exec->add_option("--preserve-fds", exec_opts.preserve_fds, "pass N fds after stdio");
-    exec->add_option("id", exec_opts.id)->required();
-    exec->callback([&] {
-        action = [&] {
-            exec_opts.args = command_tail;
-            return cmd_exec(g, exec_opts);
-        };
-    });
-
-    auto* pause = app.add_subcommand("pause", "freeze every process of a container");
-    pause->add_option("id", id)->required();
-    pause->callback([&] { action = [&] { return cmd_pause(g, id); }; });
-    auto* resume = app.add_subcommand("resume", "thaw a paused container");
-    resume->add_option("id", id)->required();
-    resume->callback([&] { action = [&] { return cmd_resume(g, id); }; });
-
-    std::string resources_file;
-    std::map<std::string, std::string> update_flags;
-    auto* update = app.add_subcommand("update", "change a container's resource limits");
-    update->add_option("-r,--resources", resources_file, "LinuxResources JSON file, or - for stdin");
-    for (const char* flag : {"memory", "memory-swap", "memory-reservation", "kernel-memory", "kernel-memory-tcp",
-                             "cpu-shares", "cpu-quota", "cpu-period", "cpu-rt-period", "cpu-rt-runtime",
-                             "cpuset-cpus", "cpuset-mems", "pids-limit", "blkio-weight", "cpu-idle",
-                             "l3-cache-schema", "mem-bw-schema"}) {
-        std::string name = flag;
-        update->add_option_function<std::string>(
-            "--" + name, [&update_flags, name](const std::string& v) { update_flags[name] = v; }, name);
+    c.command_tail = split_command_tail(args);
+    // Building every subcommand's options costs more than parsing one
+    // (CLI11 allocates each option): only the verb being run is built,
+    // unless the word is not a verb and the help or the error lists them all.
+    const size_t at = verb_index(args);
+    const std::string_view verb = at < args.size() ? std::string_view(args[at]) : std::string_view();
+    const bool known = std::any_of(std::begin(kVerbs), std::end(kVerbs), [&](const Verb& v) { return names(v, verb); });
+    for (const Verb& v : kVerbs) {
+        if (!known || names(v, verb)) v.build(app, c);
     }
-    update->add_option("id", id)->required();
-    update->callback([&] { action = [&] { return cmd_update(g, id, resources_file, update_flags); }; });
-
-    bool events_stats = false;
-    std::string events_interval = "5s";
-    auto* events = app.add_subcommand("events", "resource usage and OOM events of a container");
-    events->add_flag("--stats", events_stats, "print one stats event and exit");
-    events->add_option("--interval", events_interval, "time between stats events (e.g. 5s)");
-    events->add_option("id", id)->required();
-    events->callback([&] { action = [&] { return cmd_events(g, id, events_stats, events_interval); }; });
-
-    std::string spec_bundle = ".";
-    bool spec_rootless = false;
-    auto* spec = app.add_subcommand("spec", "write a default config.json");
-    spec->add_option("-b,--bundle", spec_bundle, "bundle directory");
-    spec->add_flag("--rootless", spec_rootless, "a config for an unprivileged user");
-    spec->callback([&] { action = [&] { return cmd_spec(spec_bundle, spec_rootless); }; });
-
-    auto* features = app.add_subcommand("features", "print what this runtime supports (JSON)");
-    features->callback([&] { action = [&] { return cmd_features(); }; });
 
     try {
         std::reverse(args.begin(), args.end());
@@ -238,8 +321,8 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
     try {
-        setup_logging(log);
-        return action ? action() : 1;
+        setup_logging(c.log);
+        return c.action ? c.action() : 1;
     } catch (const std::exception& e) {
         report_error(e.what());
         return 1;

@@ -7,7 +7,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -18,6 +17,7 @@
 
 #include "common/error.hpp"
 #include "oci/seccomp_names.hpp"
+#include "runtime/logging.hpp"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -135,7 +135,7 @@ Program compile(const oci::Seccomp& s) {
     if (!uses_notify(s) && (out.flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
         // It changes how notified calls wait; with no listener the kernel
         // refuses the flag, and there is nothing for it to change.
-        spdlog::debug("linux.seccomp: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without SCMP_ACT_NOTIFY: ignored");
+        log_debug("linux.seccomp: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without SCMP_ACT_NOTIFY: ignored");
         out.flags &= ~static_cast<unsigned>(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
     }
     if (uses_notify(s)) {
@@ -180,7 +180,7 @@ Program compile(const oci::Seccomp& s) {
                 // A profile names syscalls of newer kernels or other
                 // architectures; like runc, skip what this libseccomp
                 // cannot resolve.
-                spdlog::debug("linux.seccomp: skipping unknown syscall \"{}\"", name);
+                log_debug("linux.seccomp: skipping unknown syscall \"" + name + "\"");
                 continue;
             }
             if (same_arg_twice) {

@@ -10,6 +10,7 @@
 
 #include "cgroups/control_dir.hpp"
 #include "cgroups/convert.hpp"
+#include "cgroups/manager.hpp"
 #include "common/error.hpp"
 #include "common/file.hpp"
 
@@ -115,6 +116,16 @@ void write_pid(const std::string& dir, pid_t pid) {
         sleep_ms(30);
     }
     if (err != 0) common::throw_errno("add pid " + value + " to " + d.file("cgroup.procs"), err);
+}
+
+void join_self(const std::vector<std::string>& tasks_files) {
+    for (const auto& file : tasks_files) {
+        try {
+            common::write_file(file, "0");
+        } catch (const common::Error& e) {
+            throw common::Error(std::string("cgroups: join the container's cgroup: ") + e.what(), e.code());
+        }
+    }
 }
 
 }  // namespace cgroups

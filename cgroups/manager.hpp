@@ -99,6 +99,12 @@ struct Stats {
     std::map<std::string, HugetlbEntry> hugetlb;  // by page size ("2MB")
 };
 
+// Writes "0" to each of Manager::self_join_files(): moves the calling,
+// single-threaded process into those hierarchies. Runs in the container's
+// child, before it enters a user namespace (after which the host's cgroup
+// files are not its to write).
+void join_self(const std::vector<std::string>& tasks_files);
+
 class Manager {
 public:
     virtual ~Manager() = default;
@@ -109,12 +115,20 @@ public:
     // Writes linux.resources. A field the host cannot honour throws an
     // error naming it (e.g. "linux.resources.blockIO.weight: ...").
     virtual void apply(const oci::Resources& resources) = 0;
+    // Moves a process into the cgroup, in every hierarchy.
     virtual void add_process(pid_t pid) = 0;
-    // An O_DIRECTORY fd of the cgroup for clone3(CLONE_INTO_CGROUP), or -1
-    // where the host cannot do that (v1) and add_process() must be used.
-    // The manager owns the fd (O_CLOEXEC); it stays open until the manager
-    // is destroyed.
+    // An O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP): the cgroup on v2, its
+    // unified part on a hybrid host, -1 on a pure v1 host. The manager owns
+    // the fd (O_CLOEXEC); it stays open until the manager is destroyed.
     virtual int clone_into_fd() = 0;
+    // The v1 hierarchies CLONE_INTO_CGROUP cannot reach, as the `tasks`
+    // files in which a single-threaded process writes "0" to move itself
+    // (join_self). Moving oneself that way skips the kernel's global
+    // threadgroup lock, whose first write-locking in a process waits for an
+    // RCU grace period: 6-10 ms here, the largest single wait of a start
+    // when the runtime writes the child's pid to cgroup.procs instead.
+    // Empty on v2.
+    virtual std::vector<std::string> self_join_files() const = 0;
 
     virtual void freeze() = 0;
     virtual void thaw() = 0;

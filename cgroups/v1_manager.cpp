@@ -172,6 +172,21 @@ void V1Manager::add_process(pid_t pid) {
     for (auto& d : dirs_) write_pid(d.path, pid);
 }
 
+int V1Manager::clone_into_fd() {
+    const Dir* u = unified_dir();
+    if (!u) return -1;
+    if (!unified_fd_) unified_fd_ = common::open_or_throw(u->path, O_RDONLY | O_DIRECTORY);
+    return unified_fd_.get();
+}
+
+std::vector<std::string> V1Manager::self_join_files() const {
+    std::vector<std::string> files;
+    for (const auto& d : dirs_) {
+        if (!d.unified) files.push_back(d.path + "/tasks");
+    }
+    return files;
+}
+
 void V1Manager::set_frozen_v1(const Dir& freezer, bool frozen) {
     ControlDir d(freezer.path);
     const char* want = frozen ? "FROZEN" : "THAWED";

@@ -13,6 +13,7 @@
 #include "cgroups/control_dir.hpp"
 #include "cgroups/manager.hpp"
 #include "cgroups/paths.hpp"
+#include "common/unique_fd.hpp"
 
 namespace cgroups {
 
@@ -35,7 +36,8 @@ public:
     void create() override;
     void apply(const oci::Resources& resources) override;
     void add_process(pid_t pid) override;
-    int clone_into_fd() override { return -1; }  // CLONE_INTO_CGROUP reaches one v2 hierarchy only
+    int clone_into_fd() override;  // the unified directory: CLONE_INTO_CGROUP reaches v2 only
+    std::vector<std::string> self_join_files() const override;
     void freeze() override;
     void thaw() override;
     bool frozen() const override;
@@ -64,6 +66,7 @@ private:
     bool enable_in_parents_ = false;  // Config::enable_controllers_in_parents
     bool shared_parent_ = false;      // no cgroupsPath: <own>/crun-lite/<id>
     std::vector<std::string> notes_;
+    common::UniqueFd unified_fd_;
 };
 
 }  // namespace cgroups

@@ -28,6 +28,7 @@ public:
     void apply(const oci::Resources& resources) override;
     void add_process(pid_t pid) override;
     int clone_into_fd() override;
+    std::vector<std::string> self_join_files() const override { return {}; }
     void freeze() override;
     void thaw() override;
     bool frozen() const override;

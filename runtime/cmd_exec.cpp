@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "cgroups/manager.hpp"
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "namespaces/namespaces.hpp"
@@ -111,7 +112,8 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
 }
 
 [[noreturn]] void exec_child(SyncChannel& channel, const NamespaceFds& ns, const oci::Spec& spec,
-                             const oci::Process& p, int preserve_fds) {
+                             const oci::Process& p, int preserve_fds,
+                             const std::vector<std::string>& cgroup_tasks_files) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     // Already in the container's pid namespace and still the runtime's
     // image: closed to the container's processes until execve (CVE-2019-5736).
@@ -120,6 +122,9 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     try {
+        // Before setns: in the container's user namespace the host's cgroup
+        // files are no longer ours to write.
+        cgroups::join_self(cgroup_tasks_files);
         channel.expect(SyncKind::go, "waiting for the runtime");
         for (const auto& join : ns.joins) {
             if (join.type != oci::NamespaceType::pid && join.type != oci::NamespaceType::time) {
@@ -165,7 +170,10 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     std::optional<ForegroundWaiter> waiter;
     if (!o.detach) waiter.emplace();
 
-    int cgroup_fd = c.cgroup ? c.cgroup->clone_into_fd() : -1;
+    // Into the unified cgroup by clone3, into the v1 ones by the child itself
+    // (cgroups::Manager::self_join_files).
+    const int cgroup_fd = c.cgroup ? c.cgroup->clone_into_fd() : -1;
+    const std::vector<std::string> tasks_files = c.cgroup ? c.cgroup->self_join_files() : std::vector<std::string>{};
     auto [parent_end, child_end] = SyncChannel::make_pair();
     namespaces::ChildNamespaceScope child_namespaces;
     for (const auto& join : ns.joins) {
@@ -177,13 +185,12 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     if (pid == 0) {
         parent_end.close();
         ::close(c.dir.lock_fd());
-        exec_child(child_end, ns, spec, p, o.preserve_fds);
+        exec_child(child_end, ns, spec, p, o.preserve_fds, tasks_files);
     }
     child_namespaces.restore();
     child_end.close();
     common::UniqueFd pty;
     try {
-        if (c.cgroup && cgroup_fd < 0) c.cgroup->add_process(pid);
         parent_end.send(SyncKind::go);
         for (;;) {
             std::optional<SyncMessage> msg = parent_end.receive();

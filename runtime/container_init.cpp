@@ -9,6 +9,7 @@
 
 #include <linux/magic.h>
 
+#include "cgroups/manager.hpp"
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "runtime/hooks.hpp"
@@ -68,6 +69,7 @@ std::string wait_for_start(int fifo) {
     const oci::Process& process = *spec.process;
     SyncChannel& channel = *a.channel;
 
+    cgroups::join_self(a.cgroup_tasks_files);
     // The parent sends the state JSON for createContainer hooks with "go".
     std::string state_json = channel.expect(SyncKind::go, "waiting for the runtime").text;
     // Until execve we run the runtime's image: other processes of the

@@ -115,7 +115,13 @@ Launched launch_container(const LaunchRequest& req) {
 
     auto [parent_end, child_end] = SyncChannel::make_pair();
     bool new_user = (plan.new_flags & CLONE_NEWUSER) != 0;
-    pid_t pid = clone3_process(flags, out.cgroup->clone_into_fd());
+    // The child joins the v1 hierarchies itself, without the grace period a
+    // pid written by us would cost (Manager::self_join_files). One born in
+    // a new user namespace cannot write the host's cgroup files: that one
+    // the runtime moves.
+    const int cgroup_fd = out.cgroup->clone_into_fd();
+    const std::vector<std::string> tasks_files = out.cgroup->self_join_files();
+    pid_t pid = clone3_process(flags, cgroup_fd);
     if (pid == 0) {
         parent_end.close();
         InitArgs args;
@@ -127,6 +133,7 @@ Launched launch_container(const LaunchRequest& req) {
         args.exec_fifo = fifo.release();
         args.preserve_fds = req.preserve_fds;
         args.new_user_namespace = new_user;
+        if (!new_user) args.cgroup_tasks_files = tasks_files;
         args.has_runtime_hooks = has_runtime_hooks(spec);
         container_init(args);
     }
@@ -138,7 +145,7 @@ Launched launch_container(const LaunchRequest& req) {
     out.record.pid = pid;
 
     if (new_user) namespaces::write_id_mappings(pid, linux.uidMappings, linux.gidMappings);
-    if (out.cgroup->clone_into_fd() < 0) out.cgroup->add_process(pid);
+    if (new_user && (cgroup_fd < 0 || !tasks_files.empty())) out.cgroup->add_process(pid);
     if (spec.process->oomScoreAdj) {
         common::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                            std::to_string(*spec.process->oomScoreAdj));

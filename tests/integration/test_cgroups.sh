@@ -33,6 +33,37 @@ bundle_res() {
     make_bundle "$dir" ".process.args = $args | .linux.resources += $res"
 }
 
+# --- membership: every hierarchy, for init and exec -----------------------------
+# The child joins the v1 hierarchies itself (tasks "0") and the unified one
+# through clone3; in a new user namespace the runtime moves it instead.
+# in_every_hierarchy PID CGROUP: each line of /proc/PID/cgroup ends in CGROUP.
+in_every_hierarchy() {
+    local lines
+    lines=$(grep -c . "/proc/$1/cgroup")
+    [ "$lines" -gt 1 ] && [ "$(grep -c ":.*/$2\$" "/proc/$1/cgroup")" = "$lines" ]
+}
+id="$PREFIX-join"
+make_bundle "$WORK/join" ".process.args = [\"sleep\", \"60\"] | .linux.cgroupsPath = \"$id\""
+crun run -d --bundle "$WORK/join" "$id"
+in_every_hierarchy "$(crun state "$id" | jq .pid)" "$id"
+expect_eq "the container's init is in its cgroup in every hierarchy" 0 $?
+crun exec -d --pid-file "$WORK/exec.pid" "$id" sleep 60
+in_every_hierarchy "$(cat "$WORK/exec.pid")" "$id"
+expect_eq "so is an exec'd process" 0 $?
+crun delete --force "$id"
+id="$PREFIX-joinuser"
+make_bundle "$WORK/joinuser" ".process.args = [\"sleep\", \"60\"] | .linux.cgroupsPath = \"$id\"
+  | .linux.namespaces += [{\"type\": \"user\"}] | .mounts |= map(select(.destination != \"/sys/fs/cgroup\"))
+  | .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+  | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]"
+crun run -d --bundle "$WORK/joinuser" "$id"
+in_every_hierarchy "$(crun state "$id" | jq .pid)" "$id"
+expect_eq "and the init of a container in a new user namespace" 0 $?
+crun exec -d --pid-file "$WORK/exec.pid" "$id" sleep 60
+in_every_hierarchy "$(cat "$WORK/exec.pid")" "$id"
+expect_eq "and a process exec'd into it" 0 $?
+crun delete --force "$id"
+
 # --- memory ------------------------------------------------------------------
 id="$PREFIX-mem"
 bundle_res "$WORK/mem" '{"memory":{"limit":67108864,"reservation":33554432}}' sleep 60

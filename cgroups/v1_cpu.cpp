@@ -27,11 +27,12 @@ void write_pair(const ControlDir& dir, const char* period_field, const char* per
     if (period) dir.write(period_field, period_file, *period);
 }
 
-std::optional<std::string> str(std::optional<uint64_t> v) {
-    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
-}
-std::optional<std::string> str(std::optional<int64_t> v) {
-    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+// The value as the file takes it; nothing when absent, or when zero and
+// zero means "not set" in runc's model (the kernel refuses a 0 period).
+template <typename T>
+std::optional<std::string> text_of(const std::optional<T>& value, bool zero_is_unset = false) {
+    if (!value || (zero_is_unset && *value == 0)) return std::nullopt;
+    return std::to_string(*value);
 }
 }  // namespace
 
@@ -44,15 +45,11 @@ void apply_cpu(const ControlDir& dir, const oci::CpuResources& cpu) {
             throw common::Error(field_name("cpu.shares") + ": the kernel set " + std::to_string(*got) +
                                 " instead of " + std::to_string(*cpu.shares) + " (allowed range 2-262144)");
     }
-    // A zero period means "not set" in runc's model; the kernel refuses 0.
-    std::optional<uint64_t> period = cpu.period && *cpu.period ? cpu.period : std::nullopt;
-    std::optional<int64_t> quota = cpu.quota && *cpu.quota ? cpu.quota : std::nullopt;
-    write_pair(dir, "cpu.period", "cpu.cfs_period_us", str(period), "cpu.quota", "cpu.cfs_quota_us", str(quota));
+    write_pair(dir, "cpu.period", "cpu.cfs_period_us", text_of(cpu.period, true), "cpu.quota", "cpu.cfs_quota_us",
+               text_of(cpu.quota, true));
     if (cpu.burst) dir.write("cpu.burst", "cpu.cfs_burst_us", std::to_string(*cpu.burst));
-
-    std::optional<uint64_t> rt_period = cpu.realtimePeriod && *cpu.realtimePeriod ? cpu.realtimePeriod : std::nullopt;
-    write_pair(dir, "cpu.realtimePeriod", "cpu.rt_period_us", str(rt_period), "cpu.realtimeRuntime",
-               "cpu.rt_runtime_us", str(cpu.realtimeRuntime));
+    write_pair(dir, "cpu.realtimePeriod", "cpu.rt_period_us", text_of(cpu.realtimePeriod, true),
+               "cpu.realtimeRuntime", "cpu.rt_runtime_us", text_of(cpu.realtimeRuntime));
     if (cpu.idle) dir.write("cpu.idle", "cpu.idle", *cpu.idle ? "1" : "0");
 }
 

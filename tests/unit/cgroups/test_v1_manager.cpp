@@ -124,6 +124,17 @@ TEST_CASE("v1: create makes the directory in every hierarchy and the unified one
     for (auto& h : hs) CHECK(f.t.exists(h.path.substr(f.t.root().size() + 1)));
 }
 
+TEST_CASE("v1: the child joins each v1 hierarchy by its tasks file, the unified one by clone3") {
+    Fixture f;
+    auto files = f.m->self_join_files();
+    REQUIRE(files.size() == 7);
+    CHECK(files[0] == f.t.path("memory/crun-lite-test/c1/tasks"));
+    CHECK(files[1] == f.t.path("cpu,cpuacct/crun-lite-test/c1/tasks"));
+    CHECK(std::none_of(files.begin(), files.end(), [](const std::string& file) { return file.find("unified") != std::string::npos; }));
+    CHECK(f.m->clone_into_fd() >= 0);
+    CHECK(f.m->clone_into_fd() == f.m->clone_into_fd());  // opened once, owned by the manager
+}
+
 TEST_CASE("v1: absolute paths start at the hierarchy root, relative ones under the own cgroup") {
     fake::Tree t;
     auto layout = fake_layout(t);

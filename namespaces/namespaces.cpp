@@ -125,9 +125,12 @@ void ChildNamespaceScope::remember_own(oci::NamespaceType type) {
     own_.push_back(Join{type, std::move(path), std::move(fd)});
 }
 
-void ChildNamespaceScope::enter(const Join& join) {
-    remember_own(join.type);
-    namespaces::enter(join);
+void ChildNamespaceScope::enter(const std::vector<Join>& joins) {
+    for (const Join& join : joins) {
+        if (join.type != oci::NamespaceType::pid && join.type != oci::NamespaceType::time) continue;
+        remember_own(join.type);
+        namespaces::enter(join);
+    }
 }
 
 void ChildNamespaceScope::unshare_time(const std::map<std::string, oci::TimeOffset>& offsets) {

@@ -58,8 +58,9 @@ public:
     ChildNamespaceScope(const ChildNamespaceScope&) = delete;
     ChildNamespaceScope& operator=(const ChildNamespaceScope&) = delete;
 
-    // Joins a pid or time namespace for the next children.
-    void enter(const Join& join);
+    // Joins the pid and time namespaces among `joins` for the next children
+    // (the others are the child's to enter).
+    void enter(const std::vector<Join>& joins);
     // Creates a time namespace for the next children with the configured
     // clock offsets (offsets can only be set before a process enters).
     void unshare_time(const std::map<std::string, oci::TimeOffset>& offsets);

@@ -122,10 +122,10 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     try {
+        channel.expect(SyncKind::go, "waiting for the runtime");
         // Before setns: in the container's user namespace the host's cgroup
         // files are no longer ours to write.
         cgroups::join_self(cgroup_tasks_files);
-        channel.expect(SyncKind::go, "waiting for the runtime");
         for (const auto& join : ns.joins) {
             if (join.type != oci::NamespaceType::pid && join.type != oci::NamespaceType::time) {
                 namespaces::enter(join);
@@ -176,11 +176,7 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     const std::vector<std::string> tasks_files = c.cgroup ? c.cgroup->self_join_files() : std::vector<std::string>{};
     auto [parent_end, child_end] = SyncChannel::make_pair();
     namespaces::ChildNamespaceScope child_namespaces;
-    for (const auto& join : ns.joins) {
-        if (join.type == oci::NamespaceType::pid || join.type == oci::NamespaceType::time) {
-            child_namespaces.enter(join);
-        }
-    }
+    child_namespaces.enter(ns.joins);
     pid_t pid = clone3_process(0, cgroup_fd);
     if (pid == 0) {
         parent_end.close();

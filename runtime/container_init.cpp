@@ -69,9 +69,11 @@ std::string wait_for_start(int fifo) {
     const oci::Process& process = *spec.process;
     SyncChannel& channel = *a.channel;
 
-    cgroups::join_self(a.cgroup_tasks_files);
     // The parent sends the state JSON for createContainer hooks with "go".
     std::string state_json = channel.expect(SyncKind::go, "waiting for the runtime").text;
+    // Into the v1 cgroups by ourselves (cgroups::Manager::self_join_files);
+    // after "go", so that a failure reaches the runtime as an error message.
+    cgroups::join_self(a.cgroup_tasks_files);
     // Until execve we run the runtime's image: other processes of the
     // container must not reach it through /proc/<pid>/exe, mem or fd
     // (CVE-2019-5736). Not dumpable = /proc/<pid> closed to them; execve

@@ -91,11 +91,7 @@ Launched launch_container(const LaunchRequest& req) {
     // here, for the clone alone.
     uint64_t flags = plan.new_flags;
     namespaces::ChildNamespaceScope child_namespaces;
-    for (const auto& join : plan.joins) {
-        if (join.type == oci::NamespaceType::pid || join.type == oci::NamespaceType::time) {
-            child_namespaces.enter(join);
-        }
-    }
+    child_namespaces.enter(plan.joins);
     if (plan.new_time) {
         if (linux.timeOffsets.empty()) {
             flags |= namespaces::clone_flag(oci::NamespaceType::time);

@@ -42,27 +42,24 @@ in_every_hierarchy() {
     lines=$(grep -c . "/proc/$1/cgroup")
     [ "$lines" -gt 1 ] && [ "$(grep -c ":.*/$2\$" "/proc/$1/cgroup")" = "$lines" ]
 }
-id="$PREFIX-join"
-make_bundle "$WORK/join" ".process.args = [\"sleep\", \"60\"] | .linux.cgroupsPath = \"$id\""
-crun run -d --bundle "$WORK/join" "$id"
-in_every_hierarchy "$(crun state "$id" | jq .pid)" "$id"
-expect_eq "the container's init is in its cgroup in every hierarchy" 0 $?
-crun exec -d --pid-file "$WORK/exec.pid" "$id" sleep 60
-in_every_hierarchy "$(cat "$WORK/exec.pid")" "$id"
-expect_eq "so is an exec'd process" 0 $?
-crun delete --force "$id"
-id="$PREFIX-joinuser"
-make_bundle "$WORK/joinuser" ".process.args = [\"sleep\", \"60\"] | .linux.cgroupsPath = \"$id\"
-  | .linux.namespaces += [{\"type\": \"user\"}] | .mounts |= map(select(.destination != \"/sys/fs/cgroup\"))
-  | .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
-  | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]"
-crun run -d --bundle "$WORK/joinuser" "$id"
-in_every_hierarchy "$(crun state "$id" | jq .pid)" "$id"
-expect_eq "and the init of a container in a new user namespace" 0 $?
-crun exec -d --pid-file "$WORK/exec.pid" "$id" sleep 60
-in_every_hierarchy "$(cat "$WORK/exec.pid")" "$id"
-expect_eq "and a process exec'd into it" 0 $?
-crun delete --force "$id"
+# check_membership NAME WHAT [JQ]: a sleeping container with cgroupsPath NAME
+# (and the JQ changes), then its init and an exec'd process.
+check_membership() {
+    local id="$PREFIX-$1"
+    make_bundle "$WORK/$1" ".process.args = [\"sleep\", \"60\"] | .linux.cgroupsPath = \"$id\" | ${3:-.}"
+    crun run -d --bundle "$WORK/$1" "$id"
+    in_every_hierarchy "$(crun state "$id" | jq .pid)" "$id"
+    expect_eq "$2: the init is in its cgroup in every hierarchy" 0 $?
+    crun exec -d --pid-file "$WORK/exec.pid" "$id" sleep 60
+    in_every_hierarchy "$(cat "$WORK/exec.pid")" "$id"
+    expect_eq "$2: so is an exec'd process" 0 $?
+    crun delete --force "$id"
+}
+check_membership join "a container"
+check_membership joinuser "a container in a new user namespace" '.linux.namespaces += [{"type": "user"}]
+  | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
 
 # --- memory ------------------------------------------------------------------
 id="$PREFIX-mem"

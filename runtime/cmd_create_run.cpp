@@ -1,7 +1,9 @@
 // create and run: validate, claim the id, launch the init, record it.
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -200,15 +202,23 @@ int cmd_start(const GlobalOptions& g, const std::string& id) {
     if (status != oci::Status::created) {
         throw common::Error(std::string("cannot start a container in the ") + oci::to_string(status) + " state");
     }
-    std::string fifo = c.dir.file("exec.fifo");
-    int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENXIO) throw common::Error("container not running: its init is gone");
-        common::throw_errno("open " + fifo);
-    }
-    common::UniqueFd owner(fd);
-    common::write_fd(fd, "0", fifo);
+    const std::string fifo = c.dir.file("exec.fifo");
+    // A read end of our own, opened before the write end: the kernel reports
+    // a hangup only to a reader that has seen a writer come after it. We
+    // never read from it, so the init gets the byte.
+    common::UniqueFd reader = common::open_or_throw(fifo, O_RDONLY | O_NONBLOCK);
+    common::write_fd(common::open_or_throw(fifo, O_WRONLY | O_NONBLOCK).get(), "0", fifo);
     ::unlink(fifo.c_str());
+    // The init keeps its end open until it execs the process (or dies): the
+    // hangup means the process has started, and poststart hooks may run.
+    struct pollfd hangup = {reader.get(), 0, 0};
+    while (::poll(&hangup, 1, -1) < 0) {
+        if (errno != EINTR) common::throw_errno("wait for the container's process to start");
+    }
+    int unread = 0;
+    if (::ioctl(reader.get(), FIONREAD, &unread) == 0 && unread > 0) {
+        throw common::Error("container not running: its init is gone");
+    }
     if (c.record.has_poststart_hooks) {
         oci::Spec spec = c.saved_spec();
         run_hooks_warn(spec.hooks->poststart, c.state_json(oci::Status::running), "poststart");

@@ -114,11 +114,12 @@ std::string wait_for_start(int fifo) {
     // From here on we outlive the runtime (create, --detach).
     ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     channel.send(SyncKind::ready);
-    if (a.exec_fifo >= 0) {
-        wait_for_start(a.exec_fifo);
-        ::close(a.exec_fifo);
-        if (spec.hooks) run_hooks(spec.hooks->startContainer, state_json, "startContainer");
-    }
+    // The fifo stays open (close-on-exec) until execve: `start` waits for
+    // its last writer to go, so that poststart hooks follow the process's
+    // start, as the runtime-spec orders them.
+    if (a.exec_fifo >= 0) wait_for_start(a.exec_fifo);
+    // Part of the start operation, which `run` includes.
+    if (spec.hooks) run_hooks(spec.hooks->startContainer, state_json, "startContainer");
     exec_process(executable, process.args, env);
 }
 

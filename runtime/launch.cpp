@@ -78,8 +78,9 @@ Launched launch_container(const LaunchRequest& req) {
     out.record.cgroup = out.cgroup->save();
 
     // The init blocks reading this fifo until `start` writes to it. Opened
-    // O_RDWR here so the init inherits a reader and the open never blocks;
-    // `start` then finds a reader (ENXIO means the init died).
+    // O_RDWR here so the init inherits it and the open never blocks; the
+    // init holds it until execve, which is how `start` sees the process
+    // started.
     common::UniqueFd fifo;
     if (req.mode == LaunchMode::create) {
         std::string path = req.dir->file("exec.fifo");

@@ -210,7 +210,14 @@ void add_exec(CLI::App& app, CommandLine& c) {
     cmd->callback([&c] {
         c.action = [&c] {
             c.exec.args = c.command_tail;
-            return cmd_exec(c.global, c.exec);
+            // As runc: a process that could not be started is "exec failed:
+            // ..." and status 255, apart from the statuses the process has.
+            try {
+                return cmd_exec(c.global, c.exec);
+            } catch (const std::exception& e) {
+                report_error(std::string("exec failed: ") + e.what());
+                return 255;
+            }
         };
     });
 }

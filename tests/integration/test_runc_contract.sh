@@ -58,6 +58,7 @@ expect_eq "ps --format json of a stopped container is []" "[]" "$(crun ps --form
 "$CRUN" --root "$ROOT" --log "$LOG" --log-format json kill "$id" 15 2>/dev/null
 expect_contains "kill of a stopped container: container not running" "container not running" "$(last_error)"
 "$CRUN" --root "$ROOT" --log "$LOG" --log-format json exec "$id" true 2>/dev/null
+expect_eq "exec in a stopped container exits 255, as runc's" 255 $?
 expect_contains "exec in a stopped container: container not running" "container not running" "$(last_error)"
 crun delete "$id"
 
@@ -66,11 +67,12 @@ id="$PREFIX-run"
 crun run -d --bundle "$WORK/run" "$id"
 expect_eq "ps --format json is a JSON array" number "$(crun ps --format json "$id" | jq -r '.[0] | type')"
 "$CRUN" --root "$ROOT" --log "$LOG" --log-format json exec "$id" no-such-command 2>/dev/null
-[ $? -ne 0 ] && ok "exec of a missing command fails" || not_ok "exec of a missing command fails"
-expect_contains "exec: executable file not found in \$PATH" 'executable file not found in $PATH' "$(last_error)"
+expect_eq "exec of a missing command exits 255, as runc's" 255 $?
+expect_contains "exec: executable file not found in \$PATH" 'exec failed: exec: "no-such-command": executable file not found in $PATH' "$(last_error)"
 "$CRUN" --root "$ROOT" --log "$LOG" --log-format json exec "$id" /etc/passwd 2>/dev/null
-[ $? -ne 0 ] && ok "exec of a non-executable fails" || not_ok "exec of a non-executable fails"
+expect_eq "exec of a non-executable exits 255" 255 $?
 expect_contains "exec: permission denied" "permission denied" "$(last_error)"
+expect_eq "a process's own status still comes through" 3 "$(crun exec "$id" sh -c 'exit 3'; echo $?)"
 bundle_with_args "$WORK/missing" no-such-command
 "$CRUN" --root "$ROOT" --log "$LOG" --log-format json create --bundle "$WORK/missing" "$PREFIX-missing" 2>/dev/null
 expect_eq "create of a missing command fails" 1 $?

@@ -1,6 +1,7 @@
 // Small readers shared by the v1 and v2 stats() implementations.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,10 @@ inline uint64_t limit(const ControlDir& dir, std::string_view file) {
 
 // The page sizes ("2MB") with a "hugetlb.<size>.<suffix>" file in `dir`.
 std::vector<std::string> hugetlb_sizes(const std::string& dir, std::string_view suffix);
+
+// hugetlb usage and failures per page size from a cgroup v2 directory (a v2
+// host's cgroup, or the unified part of a hybrid one).
+std::map<std::string, HugetlbEntry> v2_hugetlb(const std::string& dir);
 
 inline std::vector<BlkioEntry> to_entries(const std::vector<DeviceStat>& stats) {
     std::vector<BlkioEntry> out;

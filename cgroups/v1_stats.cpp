@@ -2,6 +2,8 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <memory>
+
 #include "cgroups/stats_files.hpp"
 #include "cgroups/v1_manager.hpp"
 
@@ -11,10 +13,10 @@ namespace stats_files {
 
 std::vector<std::string> hugetlb_sizes(const std::string& dir, std::string_view suffix) {
     std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
     if (!d) return out;
     const std::string tail = "." + std::string(suffix);
-    while (auto* e = ::readdir(d)) {
+    while (auto* e = ::readdir(d.get())) {
         std::string_view name(e->d_name);
         if (name.rfind("hugetlb.", 0) != 0 || name.size() <= 8 + tail.size()) continue;
         if (name.substr(name.size() - tail.size()) != tail) continue;
@@ -22,7 +24,18 @@ std::vector<std::string> hugetlb_sizes(const std::string& dir, std::string_view 
         if (size.find('.') != std::string_view::npos) continue;  // hugetlb.2MB.rsvd.*
         out.emplace_back(size);
     }
-    ::closedir(d);
+    return out;
+}
+
+std::map<std::string, HugetlbEntry> v2_hugetlb(const std::string& dir) {
+    std::map<std::string, HugetlbEntry> out;
+    ControlDir d(dir);
+    for (auto& size : hugetlb_sizes(dir, "current")) {
+        const std::string p = "hugetlb." + size + ".";
+        HugetlbEntry& e = out[size];
+        e.usage = number(d, p + "current");
+        if (auto v = d.read(p + "events")) e.failcnt = parse_flat_keyed(*v)["max"];
+    }
     return out;
 }
 
@@ -114,14 +127,7 @@ Stats V1Manager::stats() const {
                                number(d, p + "failcnt")};
         }
     } else if (const Dir* u = unified_dir(); u && in_unified("hugetlb")) {
-        ControlDir d(u->path);
-        for (auto& size : stats_files::hugetlb_sizes(u->path, "current")) {
-            const std::string p = "hugetlb." + size + ".";
-            HugetlbEntry e;
-            e.usage = number(d, p + "current");
-            if (auto v = d.read(p + "events")) e.failcnt = parse_flat_keyed(*v)["max"];
-            s.hugetlb[size] = e;
-        }
+        s.hugetlb = stats_files::v2_hugetlb(u->path);
     }
     return s;
 }

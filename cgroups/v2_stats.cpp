@@ -54,13 +54,7 @@ Stats V2Manager::stats() const {
         s.io_service_bytes = stats_files::to_entries(bytes);
         s.io_serviced = stats_files::to_entries(ios);
     }
-    for (auto& size : stats_files::hugetlb_sizes(path_, "current")) {
-        const std::string p = "hugetlb." + size + ".";
-        HugetlbEntry e;
-        e.usage = number(d, p + "current");
-        if (auto v = d.read(p + "events")) e.failcnt = parse_flat_keyed(*v)["max"];
-        s.hugetlb[size] = e;
-    }
+    s.hugetlb = stats_files::v2_hugetlb(path_);
     return s;
 }
 

@@ -170,9 +170,8 @@ void add_kill(CLI::App& app, CommandLine& c) {
 }
 
 void add_delete(CLI::App& app, CommandLine& c) {
-    auto* cmd = app.add_subcommand("delete", "delete a container");
+    auto* cmd = add_id_verb(app, c, "delete", "delete a container");
     cmd->add_flag("-f,--force", c.force, "kill a running container first");
-    cmd->add_option("id", c.id, "container id")->required();
     cmd->callback([&c] { c.action = [&c] { return cmd_delete(c.global, c.id, c.force); }; });
 }
 
@@ -185,9 +184,8 @@ void add_list(CLI::App& app, CommandLine& c) {
 }
 
 void add_ps(CLI::App& app, CommandLine& c) {
-    auto* cmd = app.add_subcommand("ps", "processes of a container");
+    auto* cmd = add_id_verb(app, c, "ps", "processes of a container");
     cmd->add_option("-f,--format", c.format, "table or json");
-    cmd->add_option("id", c.id, "container id")->required();
     cmd->callback([&c] { c.action = [&c] { return cmd_ps(c.global, c.id, c.format, c.command_tail); }; });
 }
 
@@ -235,7 +233,7 @@ void add_resume(CLI::App& app, CommandLine& c) {
 }
 
 void add_update(CLI::App& app, CommandLine& c) {
-    auto* cmd = app.add_subcommand("update", "change a container's resource limits");
+    auto* cmd = add_id_verb(app, c, "update", "change a container's resource limits");
     cmd->add_option("-r,--resources", c.resources_file, "LinuxResources JSON file, or - for stdin");
     for (const char* flag : {"memory", "memory-swap", "memory-reservation", "kernel-memory", "kernel-memory-tcp",
                              "cpu-shares", "cpu-quota", "cpu-period", "cpu-rt-period", "cpu-rt-runtime",
@@ -245,17 +243,15 @@ void add_update(CLI::App& app, CommandLine& c) {
         cmd->add_option_function<std::string>(
             "--" + name, [&c, name](const std::string& v) { c.update_flags[name] = v; }, name);
     }
-    cmd->add_option("id", c.id, "container id")->required();
     cmd->callback([&c] {
         c.action = [&c] { return cmd_update(c.global, c.id, c.resources_file, c.update_flags); };
     });
 }
 
 void add_events(CLI::App& app, CommandLine& c) {
-    auto* cmd = app.add_subcommand("events", "resource usage and OOM events of a container");
+    auto* cmd = add_id_verb(app, c, "events", "resource usage and OOM events of a container");
     cmd->add_flag("--stats", c.events_stats, "print one stats event and exit");
     cmd->add_option("--interval", c.events_interval, "time between stats events (e.g. 5s)");
-    cmd->add_option("id", c.id, "container id")->required();
     cmd->callback([&c] {
         c.action = [&c] { return cmd_events(c.global, c.id, c.events_stats, c.events_interval); };
     });

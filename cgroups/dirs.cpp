@@ -1,5 +1,7 @@
 #include "cgroups/dirs.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +22,20 @@ namespace {
 void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000 * 1000};
     ::nanosleep(&ts, nullptr);
+}
+
+// cgroup.procs: one pid per line.
+std::vector<pid_t> parse_pids(const std::string& text) {
+    std::vector<pid_t> pids;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (auto v = parse_u64(std::string_view(text).substr(start, end - start)))
+            pids.push_back(static_cast<pid_t>(*v));
+        start = end + 1;
+    }
+    return pids;
 }
 }  // namespace
 
@@ -65,21 +81,51 @@ bool make_dirs_once(const std::string& base, const std::string& dir, std::vector
 }
 }  // namespace
 
+namespace {
+// rmdir, retried while the kernel answers EBUSY: a task that has exited
+// still counts until it is reaped. 0, or the errno of the last attempt.
+int rmdir_retrying(const std::string& dir) {
+    int err = 0;
+    for (int attempt = 0; attempt < 6; ++attempt) {
+        if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return 0;
+        err = errno;
+        if (err != EBUSY) break;
+        sleep_ms(10L << attempt);  // 10, 20, ... 320 ms: about 0.6 s in all
+    }
+    return err;
+}
+
+void collect_descendants(const std::string& dir, std::vector<std::string>& out) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+        if (errno == ENOENT) return;  // removed meanwhile
+        common::throw_errno("open directory " + dir);
+    }
+    std::vector<std::string> children;
+    while (struct dirent* e = ::readdir(d)) {
+        const std::string_view name(e->d_name);
+        if (name == "." || name == "..") continue;
+        bool is_dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st;
+            is_dir = ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        }
+        if (is_dir) children.push_back(dir + "/" + std::string(name));
+    }
+    ::closedir(d);
+    for (auto& child : children) {
+        collect_descendants(child, out);
+        out.push_back(child);
+    }
+}
+}  // namespace
+
 void remove_dirs(const std::vector<std::string>& created, const std::string& leaf) {
     std::string first_error;
     int first_errno = 0;
     for (auto it = created.rbegin(); it != created.rend(); ++it) {
         const std::string& dir = *it;
-        int err = 0;
-        for (int attempt = 0; attempt < 6; ++attempt) {
-            if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) {
-                err = 0;
-                break;
-            }
-            err = errno;
-            if (err != EBUSY) break;
-            sleep_ms(10L << attempt);  // 10, 20, ... 320 ms: about 0.6 s in all
-        }
+        const int err = rmdir_retrying(dir);
         if (err == 0) continue;
         // An ancestor we made may since hold another container's cgroup.
         const bool ours = dir == leaf;
@@ -92,19 +138,38 @@ void remove_dirs(const std::vector<std::string>& created, const std::string& lea
     if (!first_error.empty()) common::throw_errno(first_error, first_errno);
 }
 
-std::vector<pid_t> read_pids(const std::string& dir) {
-    std::vector<pid_t> pids;
-    std::string text = common::read_file(dir + "/cgroup.procs");
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        if (auto v = parse_u64(std::string_view(text).substr(start, end - start)))
-            pids.push_back(static_cast<pid_t>(*v));
-        start = end + 1;
+bool remove_now(const std::string& dir) { return ::rmdir(dir.c_str()) == 0 || errno == ENOENT; }
+
+std::vector<std::string> descendants(const std::string& dir) {
+    std::vector<std::string> out;
+    collect_descendants(dir, out);
+    return out;
+}
+
+void remove_descendants(const std::string& dir, const std::function<void(const std::string&)>& evict) {
+    for (auto& sub : descendants(dir)) {
+        if (evict) evict(sub);
+        if (int err = rmdir_retrying(sub)) common::throw_errno("rmdir " + sub, err);
+    }
+}
+
+std::vector<pid_t> read_pids_below(const std::string& dir) {
+    std::vector<pid_t> pids = read_pids(dir);
+    for (auto& sub : descendants(dir)) {
+        std::optional<std::string> text;
+        try {
+            text = common::read_file_if_exists(sub + "/cgroup.procs");
+        } catch (const common::Error& e) {
+            if (e.code() != ENODEV) throw;  // ENODEV: removed while being read
+        }
+        if (!text) continue;
+        auto more = parse_pids(*text);
+        pids.insert(pids.end(), more.begin(), more.end());
     }
     return pids;
 }
+
+std::vector<pid_t> read_pids(const std::string& dir) { return parse_pids(common::read_file(dir + "/cgroup.procs")); }
 
 void write_pid(const std::string& dir, pid_t pid) {
     ControlDir d(dir);

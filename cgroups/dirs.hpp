@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,28 @@ void share_parent(const std::string& leaf, std::vector<std::string>& created);
 // (or a directory below it) is an error.
 void remove_dirs(const std::vector<std::string>& created, const std::string& leaf);
 
+// One rmdir, no retry: true when `dir` is gone. The fast path of a
+// destroy; a cgroup still busy (tasks exiting, cgroups below it) is then
+// handled by the functions below and remove_dirs.
+bool remove_now(const std::string& dir);
+
+// The cgroups below `dir` (made inside the container's cgroup by its
+// processes, or by whoever manages them), deepest first: the order they
+// can be removed in.
+std::vector<std::string> descendants(const std::string& dir);
+
+// Removes every cgroup below `dir`, deepest first, calling `evict` (if
+// set) on each before its rmdir, to kill what still runs there: a busy
+// cgroup cannot be removed. rmdir is retried as in remove_dirs; a failure
+// names the cgroup.
+void remove_descendants(const std::string& dir, const std::function<void(const std::string&)>& evict);
+
 // The pids in <dir>/cgroup.procs.
 std::vector<pid_t> read_pids(const std::string& dir);
+// The same for `dir` and every cgroup below it: a process the container
+// moved into a sub-cgroup is still one of its processes (runc's
+// GetAllPids walks the subtree too).
+std::vector<pid_t> read_pids_below(const std::string& dir);
 // Writes `pid` to <dir>/cgroup.procs, retrying EINVAL a few times: a task
 // still being created (TASK_NEW) cannot be moved yet.
 void write_pid(const std::string& dir, pid_t pid);

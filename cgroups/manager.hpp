@@ -110,7 +110,10 @@ public:
     virtual ~Manager() = default;
 
     // Makes the cgroup directories, remembering which ones it made so that
-    // destroy() removes exactly those and nothing of the caller's.
+    // destroy() removes exactly those and nothing of the caller's. Refuses
+    // a cgroup that is frozen (the container's process would stop on
+    // joining it and the start wait forever) and warns (cgroups::warn)
+    // when a cgroup that was there already holds processes, as runc does.
     virtual void create() = 0;
     // Writes linux.resources. A field the host cannot honour throws an
     // error naming it (e.g. "linux.resources.blockIO.weight: ...").
@@ -133,11 +136,14 @@ public:
     virtual void freeze() = 0;
     virtual void thaw() = 0;
     virtual bool frozen() const = 0;
+    // Every process in the cgroup and in the cgroups below it.
     virtual std::vector<pid_t> pids() const = 0;
     virtual void kill_all(int signal) = 0;
     virtual Stats stats() const = 0;
     virtual std::vector<Hierarchy> hierarchies() const = 0;
-    // Removes what create() made (retrying while the kernel reports EBUSY).
+    // Removes what create() made (retrying while the kernel reports EBUSY),
+    // and first, when the container's cgroup is one create() made, every
+    // cgroup made below it, killing what still runs there.
     virtual void destroy() = 0;
 
     // Serialised form kept in the container's state, for later commands.

@@ -9,7 +9,8 @@
 namespace cgroups {
 
 void signal_all(Manager& manager, int signal, bool can_freeze) {
-    const bool freeze = can_freeze && !manager.frozen();
+    // Signal 0 delivers nothing (a liveness check): no need to hold forks.
+    const bool freeze = can_freeze && signal != 0 && !manager.frozen();
     if (freeze) manager.freeze();
     try {
         for (pid_t pid : manager.pids())

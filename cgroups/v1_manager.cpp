@@ -10,6 +10,7 @@
 #include "cgroups/convert.hpp"
 #include "cgroups/device_rules.hpp"
 #include "cgroups/dirs.hpp"
+#include "cgroups/joined.hpp"
 #include "cgroups/signal_all.hpp"
 #include "cgroups/unified.hpp"
 #include "cgroups/v1_resources.hpp"
@@ -24,10 +25,41 @@ namespace cgroups {
 namespace {
 constexpr int kFreezeTimeoutMs = 5000;
 
-std::string parent_of(const std::string& dir) { return dir.substr(0, dir.rfind('/')); }
-
 bool has_controller(const V1Manager::Dir& d, std::string_view c) {
     return std::find(d.controllers.begin(), d.controllers.end(), c) != d.controllers.end();
+}
+
+bool owns_leaf(const V1Manager::Dir& d) {
+    return std::find(d.created.begin(), d.created.end(), d.path) != d.created.end();
+}
+
+std::vector<std::string> without(std::vector<std::string> dirs, const std::string& dir) {
+    dirs.erase(std::remove(dirs.begin(), dirs.end(), dir), dirs.end());
+    return dirs;
+}
+
+std::string own_dir(const std::string& mount_point, const std::string& own) {
+    return own == "/" ? mount_point : mount_point + own;
+}
+
+// Before removing a cgroup below the container's: what still runs there
+// must go (a busy cgroup cannot be removed), and a frozen v1 task does not
+// act on SIGKILL until thawed.
+void evict(const std::string& dir, bool freezer) {
+    if (freezer) {
+        const ControlDir d(dir);
+        auto state = d.read("freezer.state");
+        if (state && trim(*state) != "THAWED") d.try_write("freezer.state", "THAWED");
+    }
+    std::vector<pid_t> pids;
+    try {
+        pids = read_pids(dir);
+    } catch (const common::Error&) {
+        return;  // gone meanwhile; the rmdir says the rest
+    }
+    for (pid_t pid : pids)
+        if (::kill(pid, SIGKILL) < 0 && errno != ESRCH)
+            common::throw_errno("kill " + std::to_string(pid) + " (in " + dir + ")");
 }
 }  // namespace
 
@@ -40,6 +72,7 @@ V1Manager::V1Manager(const Layout& layout, const Config& config)
         d.controllers = h.controllers;
         d.mount_point = h.mount_point;
         d.path = h.mount_point + container_path(config, h.own);
+        d.own = own_dir(h.mount_point, h.own);
         dirs_.push_back(std::move(d));
     }
     if (layout.unified) {
@@ -47,6 +80,7 @@ V1Manager::V1Manager(const Layout& layout, const Config& config)
         d.name = layout.unified->mount_point.substr(layout.unified->mount_point.rfind('/') + 1);
         d.mount_point = layout.unified->mount_point;
         d.path = d.mount_point + container_path(config, layout.unified->own);
+        d.own = own_dir(d.mount_point, layout.unified->own);
         d.unified = true;
         dirs_.push_back(std::move(d));
     }
@@ -82,12 +116,13 @@ bool V1Manager::in_unified(const std::string& controller) const {
 
 void V1Manager::create() {
     try {
+        for (auto& d : dirs_) make_dirs(d.mount_point, d.path, d.created);
+        // Before anything is written to a cgroup that was there already.
+        refuse_frozen();
+        warn_if_busy();
         for (auto& d : dirs_) {
-            make_dirs(d.mount_point, d.path, d.created);
-            if (has_controller(d, "cpuset")) {
-                // Outermost first, so each parent is filled before its child.
-                for (auto& dir : d.created) v1::inherit_cpuset(ControlDir(parent_of(dir)), ControlDir(dir));
-            }
+            if (has_controller(d, "cpuset")) v1::ensure_cpuset(d.mount_point, d.path);
+            if (has_controller(d, "devices")) fresh_devices_ = owns_leaf(d);
             if (shared_parent_) share_parent(d.path, d.created);
         }
     } catch (...) {
@@ -104,11 +139,32 @@ void V1Manager::create() {
     }
 }
 
+void V1Manager::refuse_frozen() const {
+    // Both the v1 freezer and the unified hierarchy can freeze a task;
+    // d.created holds exactly what create() made at this point.
+    for (auto& d : dirs_) {
+        if (!may_be_frozen(d.created, d.path, d.own)) continue;
+        if (d.unified)
+            refuse_frozen_unified(d.path);
+        else if (has_controller(d, "freezer"))
+            refuse_frozen_v1(d.path);
+    }
+}
+
+void V1Manager::warn_if_busy() const {
+    // Only a cgroup that was there already can hold processes. runc looks
+    // at one hierarchy (devices); a process left in any of them shares the
+    // container's limits, so the first one found is reported.
+    for (auto& d : dirs_)
+        if (!owns_leaf(d) && warn_if_not_empty(d.path)) return;
+}
+
 void V1Manager::apply(const oci::Resources& r) {
     notes_.clear();
     if (!r.devices.empty()) {
         if (auto d = find("devices")) {
-            v1::apply_devices(ControlDir(d->path), r.devices);
+            v1::apply_devices(ControlDir(d->path), r.devices, fresh_devices_);
+            fresh_devices_ = false;
         } else if (auto u = unified_dir()) {
             // No v1 devices controller: the unified hierarchy's eBPF hook
             // filters the same accesses.
@@ -227,7 +283,7 @@ std::vector<pid_t> V1Manager::pids() const {
     const Dir* d = find("pids");
     if (!d) d = find("memory");
     if (!d) d = &dirs_.front();
-    return read_pids(d->path);
+    return read_pids_below(d->path);
 }
 
 void V1Manager::kill_all(int signal) {
@@ -251,12 +307,38 @@ std::vector<Hierarchy> V1Manager::hierarchies() const {
 
 void V1Manager::destroy() {
     std::optional<common::Error> first;
-    for (auto& d : dirs_) {
+    auto attempt = [&first](auto&& step) {
         try {
-            remove_dirs(d.created, d.path);
+            step();
         } catch (const common::Error& e) {
             if (!first) first = e;
         }
+    };
+    // The usual case first: the container's cgroup goes at the first
+    // rmdir. One that does not (EBUSY) may hold cgroups the container made
+    // inside it: those go first, deepest first (runc's RemovePath); inside
+    // a cgroup we did not make, nothing is ours to remove. What still runs
+    // in them is killed in every hierarchy before any rmdir of theirs: a
+    // task a v1 sub-cgroup keeps frozen acts on SIGKILL only once thawed,
+    // and it holds its cgroups in all the other hierarchies.
+    std::vector<const Dir*> busy;
+    std::vector<const Dir*> gone;
+    for (auto& d : dirs_)
+        if (owns_leaf(d)) (remove_now(d.path) ? gone : busy).push_back(&d);
+    for (const Dir* d : busy) {
+        const bool freezer = has_controller(*d, "freezer");
+        attempt([&] {
+            for (auto& sub : descendants(d->path)) evict(sub, freezer);
+        });
+    }
+    auto in = [](const std::vector<const Dir*>& list, const Dir& d) {
+        return std::find(list.begin(), list.end(), &d) != list.end();
+    };
+    for (auto& d : dirs_) {
+        attempt([&] {
+            if (in(busy, d)) remove_descendants(d.path, nullptr);
+            remove_dirs(in(gone, d) ? without(d.created, d.path) : d.created, d.path);
+        });
     }
     if (first) throw *first;
 }

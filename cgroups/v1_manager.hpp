@@ -26,6 +26,9 @@ public:
         std::string path;                   // the container's cgroup directory
         std::vector<std::string> created;   // what create() made, outermost first
         bool unified = false;
+        // The caller's own cgroup in this hierarchy; known to create() only
+        // (not saved), which needs no check below a cgroup we run in.
+        std::string own;
     };
 
     V1Manager(const Layout& layout, const Config& config);
@@ -61,10 +64,15 @@ private:
     bool in_unified(const std::string& controller) const;
     void set_frozen_v1(const Dir& freezer, bool frozen);
     void enable_unified(const std::string& controller, std::string_view field) const;
+    // create()'s checks of cgroups that were there already (joined.hpp).
+    void refuse_frozen() const;
+    void warn_if_busy() const;
 
     std::vector<Dir> dirs_;
     bool enable_in_parents_ = false;  // Config::enable_controllers_in_parents
     bool shared_parent_ = false;      // no cgroupsPath: <own>/crun-lite/<id>
+    // create() made the devices cgroup and apply() has not written it yet.
+    bool fresh_devices_ = false;
     std::vector<std::string> notes_;
     common::UniqueFd unified_fd_;
 };

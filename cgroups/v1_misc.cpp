@@ -61,8 +61,14 @@ void apply_net_prio(const ControlDir& dir, const oci::NetworkResources& network)
         dir.write("network.priorities", "net_prio.ifpriomap", p.name + " " + std::to_string(p.priority));
 }
 
-void apply_devices(const ControlDir& dir, const std::vector<oci::DeviceCgroupRule>& rules) {
-    for (auto& w : v1_device_writes(rules)) dir.write("devices", w.file, w.line);
+void apply_devices(const ControlDir& dir, const std::vector<oci::DeviceCgroupRule>& rules, bool fresh) {
+    const DeviceState target = device_state(rules);
+    // A cgroup create() has just made holds no task yet: starting with the
+    // reset, as from an allow-all cgroup whose exceptions are unknown, is
+    // right whatever it inherited, and spares the start a devices.list read.
+    // Any other (an update, a joined cgroup) moves from what it holds.
+    const DeviceState current = fresh ? DeviceState{true, {}} : parse_devices_list(dir.read_value("devices.list"));
+    for (auto& w : device_transition(current, target)) dir.write("devices", w.file, w.line);
 }
 
 }  // namespace cgroups::v1

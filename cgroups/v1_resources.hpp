@@ -20,12 +20,17 @@ void apply_hugetlb(const ControlDir& dir, const std::vector<oci::HugepageLimit>&
 void apply_rdma(const ControlDir& dir, const std::map<std::string, oci::RdmaLimit>& rdma);
 void apply_net_cls(const ControlDir& dir, const oci::NetworkResources& network);
 void apply_net_prio(const ControlDir& dir, const oci::NetworkResources& network);
-void apply_devices(const ControlDir& dir, const std::vector<oci::DeviceCgroupRule>& rules);
+// Moves the cgroup's device rules to what `rules` ask for, never through a
+// state granting more than both the old and the new rules do (unless the
+// new ones allow by default). `fresh`: create() just made the directory.
+void apply_devices(const ControlDir& dir, const std::vector<oci::DeviceCgroupRule>& rules, bool fresh);
 
 // A new cpuset cgroup starts with empty cpuset.cpus and cpuset.mems, and no
-// task can join it until they are set: copy them from `parent` (which
-// create() has already filled) into `dir`, a directory create() made.
-void inherit_cpuset(const ControlDir& parent, const ControlDir& dir);
+// task can join it until they are set (ENOSPC). Gives `leaf` (below
+// `mount_point`) the cpus and mems of its nearest ancestor that has them,
+// filling every empty directory on the way, as runc does: a pod's cgroup
+// someone made but left empty, as well as the ones create() made.
+void ensure_cpuset(const std::string& mount_point, const std::string& leaf);
 
 // The rdma.max line for one device ("mlx5_0 hca_handle=3 hca_object=max"),
 // "" when the entry sets nothing. Shared with v2, which has the same file.

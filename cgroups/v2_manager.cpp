@@ -4,12 +4,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "cgroups/control_dir.hpp"
 #include "cgroups/convert.hpp"
 #include "cgroups/device_rules.hpp"
 #include "cgroups/dirs.hpp"
+#include "cgroups/joined.hpp"
 #include "cgroups/signal_all.hpp"
 #include "cgroups/unified.hpp"
 #include "cgroups/v2_devices.hpp"
@@ -22,12 +25,15 @@ namespace cgroups {
 V2Manager::V2Manager(const UnifiedHierarchy& hierarchy, const Config& config)
     : mount_point_(hierarchy.mount_point),
       path_(hierarchy.mount_point + container_path(config, hierarchy.own)),
+      own_(hierarchy.own == "/" ? hierarchy.mount_point : hierarchy.mount_point + hierarchy.own),
       enable_in_parents_(config.enable_controllers_in_parents.value_or(::geteuid() == 0)),
       shared_parent_(!config.cgroups_path) {}
 
 void V2Manager::create() {
     try {
         make_dirs(mount_point_, path_, created_);
+        if (may_be_frozen(created_, path_, own_)) refuse_frozen_unified(path_);
+        if (!owns_leaf()) warn_if_not_empty(path_);
         if (enable_in_parents_)
             unified::enable_all_in_ancestors(mount_point_, path_);
         else
@@ -106,7 +112,9 @@ int V2Manager::clone_into_fd() {
 void V2Manager::freeze() { unified::set_frozen(path_, true); }
 void V2Manager::thaw() { unified::set_frozen(path_, false); }
 bool V2Manager::frozen() const { return unified::is_frozen(path_); }
-std::vector<pid_t> V2Manager::pids() const { return read_pids(path_); }
+std::vector<pid_t> V2Manager::pids() const { return read_pids_below(path_); }
+
+bool V2Manager::owns_leaf() const { return std::find(created_.begin(), created_.end(), path_) != created_.end(); }
 
 void V2Manager::kill_all(int signal) {
     if (signal == SIGKILL && unified::kill(path_)) return;
@@ -117,7 +125,25 @@ std::vector<Hierarchy> V2Manager::hierarchies() const { return {{"", path_, true
 
 void V2Manager::destroy() {
     dir_fd_.reset();
-    remove_dirs(created_, path_);
+    // The usual case first: the container's cgroup goes at the first
+    // rmdir. One that does not may hold cgroups the container made inside
+    // it: those go first, deepest first; inside a cgroup we did not make,
+    // nothing is ours to remove.
+    std::vector<std::string> rest = created_;
+    if (owns_leaf() && remove_now(path_)) {
+        rest.erase(std::remove(rest.begin(), rest.end(), path_), rest.end());
+    } else if (owns_leaf()) {
+        remove_descendants(path_, [](const std::string& sub) {
+            // cgroup.kill reaches frozen tasks too; without it, one by one.
+            // A cgroup gone meanwhile is fine: the rmdir says the rest.
+            try {
+                if (!unified::kill(sub))
+                    for (pid_t pid : read_pids(sub)) ::kill(pid, SIGKILL);
+            } catch (const common::Error&) {
+            }
+        });
+    }
+    remove_dirs(rest, path_);
 }
 
 std::string V2Manager::save() const {

@@ -45,9 +45,13 @@ public:
 
 private:
     void need(const std::string& controller, std::string_view field) const;
+    bool owns_leaf() const;  // create() made path_ itself
 
     std::string mount_point_;
     std::string path_;
+    // The caller's own cgroup; known to create() only (not saved), which
+    // needs no frozen check below a cgroup we run in.
+    std::string own_;
     std::vector<std::string> created_;
     bool enable_in_parents_ = false;  // Config::enable_controllers_in_parents
     bool shared_parent_ = false;      // no cgroupsPath: <own>/crun-lite/<id>

@@ -17,6 +17,7 @@
 #include "runtime/commands.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/container_ops.hpp"
+#include "runtime/device_rules.hpp"
 #include "runtime/stats_json.hpp"
 #include "runtime/update_request.hpp"
 
@@ -72,19 +73,30 @@ int cmd_update(const GlobalOptions& g, const std::string& id, const std::string&
         patch = nlohmann::json::parse(text);
         if (!patch.is_object()) throw common::Error("update --resources: not a JSON object");
     }
-    // Flags win over the file, as in runc.
-    patch.merge_patch(resources_patch_from_flags(flags));
-    if (patch.contains("devices")) {
-        // As runc: device rules are fixed at create (a partial list would
-        // open or close devices the config did not ask for).
-        log_warn("update: linux.resources.devices cannot be updated; ignored");
-        patch.erase("devices");
+    if (resources_file.empty()) {
+        patch = resources_patch_from_flags(flags);
+    } else if (!flags.empty()) {
+        // As runc: "if data is to be read from a file or the standard
+        // input, all other options are ignored". Said, not silent.
+        std::string names;
+        for (auto& [flag, value] : flags) names += (names.empty() ? "--" : ", --") + flag;
+        log_warn("update: --resources is given, so " + names + " " + (flags.size() == 1 ? "is" : "are") +
+                 " ignored (as in runc)");
     }
-    if (patch.empty()) throw common::Error("update: nothing to change (give --resources or a limit flag)");
+    if (resources_file.empty() && flags.empty())
+        throw common::Error("update: nothing to change (give --resources or a limit flag)");
+    drop_unchanged(patch);
     oci::Resources resources = oci::parse_resources_spec(patch.dump());
+    // New device rules replace the configured ones; the standard devices
+    // are added to them as at create. The cgroup moves to them without
+    // passing through more access than the old or the new rules give
+    // (runc 1.1 skips devices on update altogether; a client that resends
+    // the create-time rules changes nothing either way).
+    if (patch.contains("devices")) resources.devices = effective_device_rules(std::move(resources.devices));
 
     Container c = open_container(StateStore(g.root), id);
     require_live_cgroup(c, id);
+    if (patch.empty()) return 0;  // all "unchanged", as runc takes them
     c.cgroup->apply(resources);
     for (auto& note : c.cgroup->notes()) log_warn(note);
     update_saved_config(c, patch);

@@ -17,9 +17,10 @@ oci::DeviceCgroupRule allow(const char* type, std::optional<int64_t> major, std:
 
 }  // namespace
 
-oci::Resources effective_resources(const oci::Linux& linux) {
-    oci::Resources resources = linux.resources.value_or(oci::Resources{});
-    auto& rules = resources.devices;
+std::vector<oci::DeviceCgroupRule> effective_device_rules(std::vector<oci::DeviceCgroupRule> rules) {
+    // runc's AllowedDevices (libcontainer/specconv), the same list. No
+    // /dev/console (5:1): the container's console is a pty bound over it
+    // (136:*), and the host's console is not the container's to write.
     // mknod of any device node; access is decided by the rules below.
     rules.push_back(allow("c", std::nullopt, std::nullopt, "m"));
     rules.push_back(allow("b", std::nullopt, std::nullopt, "m"));
@@ -29,15 +30,15 @@ oci::Resources effective_resources(const oci::Linux& linux) {
     rules.push_back(allow("c", 1, 8, "rwm"));   // /dev/random
     rules.push_back(allow("c", 1, 9, "rwm"));   // /dev/urandom
     rules.push_back(allow("c", 5, 0, "rwm"));   // /dev/tty
-    rules.push_back(allow("c", 5, 1, "rwm"));   // /dev/console
     rules.push_back(allow("c", 5, 2, "rwm"));   // /dev/ptmx
     rules.push_back(allow("c", 136, std::nullopt, "rwm"));  // /dev/pts/*
     rules.push_back(allow("c", 10, 200, "rwm"));  // /dev/net/tun
-    for (const auto& device : linux.devices) {
-        if (device.type == "p") continue;
-        const char* type = device.type == "b" ? "b" : "c";
-        rules.push_back(allow(type, device.major, device.minor, "rwm"));
-    }
+    return rules;
+}
+
+oci::Resources effective_resources(const oci::Linux& linux) {
+    oci::Resources resources = linux.resources.value_or(oci::Resources{});
+    resources.devices = effective_device_rules(std::move(resources.devices));
     return resources;
 }
 

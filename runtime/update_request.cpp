@@ -102,6 +102,26 @@ nlohmann::json resources_patch_from_flags(const std::map<std::string, std::strin
     return patch;
 }
 
+void drop_unchanged(nlohmann::json& patch) {
+    static const std::pair<const char*, const char*> zero_is_unchanged[] = {
+        {"memory", "limit"}, {"memory", "reservation"}, {"memory", "swap"}, {"memory", "kernel"},
+        {"memory", "kernelTCP"}, {"cpu", "shares"}, {"cpu", "quota"}, {"cpu", "period"},
+        {"cpu", "realtimeRuntime"}, {"cpu", "realtimePeriod"}, {"blockIO", "weight"}, {"blockIO", "leafWeight"},
+        {"pids", "limit"},
+    };
+    auto drop_if = [&patch](const char* section, const char* field, auto unchanged) {
+        auto s = patch.find(section);
+        if (s == patch.end() || !s->is_object()) return;
+        auto f = s->find(field);
+        if (f != s->end() && unchanged(*f)) s->erase(f);
+        if (s->empty()) patch.erase(section);
+    };
+    for (auto& [section, field] : zero_is_unchanged)
+        drop_if(section, field, [](const nlohmann::json& v) { return v.is_number() && v == 0; });
+    for (const char* field : {"cpus", "mems"})
+        drop_if("cpu", field, [](const nlohmann::json& v) { return v.is_string() && v.get<std::string>().empty(); });
+}
+
 std::chrono::nanoseconds parse_duration(const std::string& text) {
     static const std::pair<const char*, double> units[] = {
         {"ns", 1}, {"us", 1e3}, {"\xC2\xB5s", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};

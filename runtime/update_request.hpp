@@ -22,6 +22,13 @@ int64_t parse_memory_size(const std::string& text, const std::string& flag);
 // and malformed values, naming the flag.
 nlohmann::json resources_patch_from_flags(const std::map<std::string, std::string>& flags);
 
+// Removes from a LinuxResources patch the values runc's update reads as
+// "leave it as it is": 0 for the memory, cpu, blockIO weight and pids
+// numbers, "" for cpus/mems (runc's `update --help` prints a template of
+// such zeros), and the sections left empty. Writing them instead would
+// set a 0-byte memory limit or a 0 weight.
+void drop_unchanged(nlohmann::json& patch);
+
 // Go durations as runc's --interval takes them: "5s", "500ms", "1m30s",
 // "1.5s", "250us"; must be > 0.
 std::chrono::nanoseconds parse_duration(const std::string& text);

@@ -66,7 +66,7 @@ TEST_CASE("the hybrid host's layout") {
     CHECK(l.unified->own == "/");
 }
 
-TEST_CASE("co-mounted cpu,cpuacct is one hierarchy; mounts elsewhere are ignored") {
+TEST_CASE("co-mounted cpu,cpuacct is one hierarchy, mounts elsewhere are ignored") {
     auto l = layout_from(
         "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
         "33 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu,cpuacct\n"

@@ -10,6 +10,7 @@
 #include "cgroups/factory.hpp"
 #include "cgroups/v1_manager.hpp"
 #include "cgroups/v1_resources.hpp"
+#include "cgroups/warnings.hpp"
 #include "common/error.hpp"
 #include "fake_tree.hpp"
 
@@ -360,22 +361,177 @@ TEST_CASE("v1: a controller the host has not delegated is reported, not enabled 
     }
 }
 
-TEST_CASE("v1: cpuset inherits cpus and mems from its parent") {
+TEST_CASE("v1: cpuset: an empty cgroup gets the nearest ancestor's cpus and mems, every empty one on the way too") {
     fake::Tree t;
-    t.put("p/cpuset.cpus", "0-1\n");
-    t.put("p/cpuset.mems", "0\n");
-    t.put("p/c/cpuset.cpus", "\n");
-    t.put("p/c/cpuset.mems", "");
-    v1::inherit_cpuset(ControlDir(t.path("p")), ControlDir(t.path("p/c")));
-    CHECK(t.get("p/c/cpuset.cpus") == "0-1");
-    CHECK(t.get("p/c/cpuset.mems") == "0");
-    t.put("p/c/cpuset.cpus", "1\n");  // already set: kept
-    v1::inherit_cpuset(ControlDir(t.path("p")), ControlDir(t.path("p/c")));
-    CHECK(t.get("p/c/cpuset.cpus") == "1\n");
+    t.put("cs/cpuset.cpus", "0-1\n");
+    t.put("cs/cpuset.mems", "0\n");
+    // A pod's cgroup someone made and left empty, then ours below it.
+    t.put("cs/pod/cpuset.cpus", "\n");
+    t.put("cs/pod/cpuset.mems", "");
+    t.put("cs/pod/c/cpuset.cpus", "\n");
+    t.put("cs/pod/c/cpuset.mems", "");
+    LogGuard g;
+    v1::ensure_cpuset(t.path("cs"), t.path("cs/pod/c"));
+    CHECK(t.get("cs/pod/cpuset.cpus") == "0-1");
+    CHECK(t.get("cs/pod/cpuset.mems") == "0");
+    CHECK(t.get("cs/pod/c/cpuset.cpus") == "0-1");
+    CHECK(t.get("cs/pod/c/cpuset.mems") == "0");
+    // Outermost first: a cpuset must be a subset of its parent's.
+    CHECK(index_of(g.log, "pod/cpuset.cpus") < index_of(g.log, "pod/c/cpuset.cpus"));
+    CHECK(files_written(g.log, "cs/cpuset.cpus").empty());  // the root is only read
+
+    t.put("cs/pod/c/cpuset.cpus", "1\n");  // already set: kept
+    g.log.clear();
+    v1::ensure_cpuset(t.path("cs"), t.path("cs/pod/c"));
+    CHECK(t.get("cs/pod/c/cpuset.cpus") == "1\n");
+    CHECK(g.log.empty());
+
     t.put("q/cpuset.cpus", "");
     t.put("q/cpuset.mems", "");
     t.put("q/c/cpuset.cpus", "");
-    CHECK_THROWS_AS(v1::inherit_cpuset(ControlDir(t.path("q")), ControlDir(t.path("q/c"))), common::Error);
+    CHECK_THROWS_WITH_AS(v1::ensure_cpuset(t.path("q"), t.path("q/c")), doctest::Contains("q/cpuset.cpus is empty"),
+                         common::Error);
+    t.mkdir("plain/c");  // not a cpuset cgroup: nothing to do
+    CHECK_NOTHROW(v1::ensure_cpuset(t.path("plain"), t.path("plain/c")));
+}
+
+namespace {
+std::vector<std::string> g_warnings;
+void capture_warning(const std::string& message) { g_warnings.push_back(message); }
+struct WarningGuard {
+    WarningGuard() {
+        g_warnings.clear();
+        set_warning_sink(&capture_warning);
+    }
+    ~WarningGuard() { set_warning_sink(nullptr); }
+};
+}  // namespace
+
+TEST_CASE("v1: a frozen cgroup is refused at create, naming it, and what create made is removed") {
+    fake::Tree t;
+    auto layout = fake_layout(t);
+    SUBCASE("v1 freezer") {
+        t.put("freezer/pod/c1/freezer.state", "FROZEN\n");
+        auto m = make_manager(Config{"c1", std::string("/pod/c1")}, layout);
+        CHECK_THROWS_WITH_AS(m->create(),
+                             ("container's cgroup unexpectedly frozen: " + t.path("freezer/pod/c1") +
+                              " (freezer.state FROZEN); thaw it or use another cgroupsPath")
+                                 .c_str(),
+                             common::Error);
+        CHECK(t.exists("freezer/pod/c1/freezer.state"));  // not ours: kept
+        CHECK_FALSE(t.exists("memory/pod"));             // ours: removed
+        CHECK_FALSE(t.exists("unified/pod"));
+    }
+    SUBCASE("frozen by an ancestor") {
+        t.put("freezer/pod/c1/freezer.state", "FROZEN\n");
+        t.put("freezer/pod/c1/freezer.parent_freezing", "1\n");
+        auto m = make_manager(Config{"c1", std::string("/pod/c1")}, layout);
+        CHECK_THROWS_WITH_AS(m->create(), doctest::Contains("frozen by an ancestor"), common::Error);
+    }
+    SUBCASE("the unified hierarchy") {
+        t.put("unified/pod/c1/cgroup.events", "populated 0\nfrozen 1\n");
+        t.put("unified/pod/c1/cgroup.freeze", "1\n");
+        auto m = make_manager(Config{"c1", std::string("/pod/c1")}, layout);
+        const std::string want = "unexpectedly frozen: " + t.path("unified/pod/c1");
+        CHECK_THROWS_WITH_AS(m->create(), doctest::Contains(want.c_str()), common::Error);
+        CHECK(t.exists("unified/pod/c1"));
+        CHECK_FALSE(t.exists("freezer/pod"));
+    }
+    SUBCASE("a thawed one is joined") {
+        t.put("freezer/pod/c1/freezer.state", "THAWED\n");
+        t.put("unified/pod/c1/cgroup.events", "populated 0\nfrozen 0\n");
+        auto m = make_manager(Config{"c1", std::string("/pod/c1")}, layout);
+        CHECK_NOTHROW(m->create());
+        m->destroy();
+        CHECK(t.exists("freezer/pod/c1"));
+        CHECK_FALSE(t.exists("memory/pod"));
+    }
+    SUBCASE("a cgroup made below the root or our own cgroup is not read") {
+        // Both would say frozen if read; a new cgroup below a running
+        // process's cgroup cannot be.
+        t.put("freezer/x/freezer.state", "FROZEN\n");
+        auto m = make_manager(Config{"c1", std::string("c1")}, layout);
+        CHECK_NOTHROW(m->create());
+        m->destroy();
+    }
+}
+
+TEST_CASE("v1: joining a cgroup that holds processes warns and goes on") {
+    fake::Tree t;
+    auto layout = fake_layout(t);
+    WarningGuard w;
+    t.put("pids/pod/c1/cgroup.procs", "42\n43\n");
+    auto m = make_manager(Config{"c1", std::string("/pod/c1")}, layout);
+    CHECK_NOTHROW(m->create());
+    REQUIRE(g_warnings.size() == 1);
+    CHECK(g_warnings[0] == "container's cgroup is not empty: 2 process(es) found in " + t.path("pids/pod/c1"));
+    m->destroy();
+    CHECK(t.exists("pids/pod/c1/cgroup.procs"));
+    g_warnings.clear();
+    auto fresh = make_manager(Config{"c2", std::string("/pod/c2")}, layout);
+    fresh->create();  // made by us: empty, nothing read
+    CHECK(g_warnings.empty());
+    fresh->destroy();
+}
+
+TEST_CASE("v1: destroy removes the cgroups made below the container's, deepest first") {
+    Fixture f;
+    for (auto& h : f.m->hierarchies()) {
+        const std::string rel = h.path.substr(f.t.root().size() + 1);
+        f.t.mkdir(rel + "/sub/deeper");
+        f.t.mkdir(rel + "/sub2");
+    }
+    f.t.put("pids/crun-lite-test/c1/sub/deeper/cgroup.procs", "77\n");
+    f.t.put("pids/crun-lite-test/c1/sub2/cgroup.procs", "78\n");
+    // ps and kill --all see the processes below the container's cgroup.
+    auto pids = f.m->pids();
+    std::sort(pids.begin(), pids.end());
+    CHECK(pids == std::vector<pid_t>{77, 78});
+    // As if the kernel's files vanished with the cgroups.
+    for (auto& h : f.m->hierarchies()) f.t.clear_files(h.path.substr(f.t.root().size() + 1));
+    f.t.clear_files("unified/crun-lite-test");
+    f.m->destroy();
+    CHECK_FALSE(f.t.exists("memory/crun-lite-test"));
+    CHECK_FALSE(f.t.exists("pids/crun-lite-test"));
+    CHECK_FALSE(f.t.exists("unified/crun-lite-test"));
+}
+
+TEST_CASE("v1: below a cgroup we did not make, nothing is removed") {
+    fake::Tree t;
+    auto layout = fake_layout(t);
+    t.mkdir("memory/pod/c1/theirs");
+    auto m = make_manager(Config{"c1", std::string("/pod/c1")}, layout);
+    m->create();
+    m->destroy();
+    CHECK(t.exists("memory/pod/c1/theirs"));
+    CHECK_FALSE(t.exists("cpu,cpuacct/pod"));
+}
+
+TEST_CASE("v1: devices: a new cgroup starts from the reset, an update moves from devices.list") {
+    Fixture f;
+    oci::Resources r;
+    r.devices = {dev_rule(false, "a", std::nullopt, std::nullopt, "rwm"), dev_rule(true, "c", 1, 3, "rwm"),
+                 dev_rule(true, "c", 240, 0, "rw")};
+    {
+        LogGuard g;
+        f.m->apply(r);  // create() made it: no devices.list read (the fake has none)
+        CHECK(files_written(g.log, "devices.deny") == std::vector<std::string>{"a *:* rwm"});
+        CHECK(files_written(g.log, "devices.allow") == std::vector<std::string>{"c 1:3 rwm", "c 240:0 rw"});
+    }
+    // A later command (update) reads what the cgroup holds and changes only that.
+    f.t.put("devices/crun-lite-test/c1/devices.list", "c 1:3 rwm\nc 240:0 rw\nc 240:1 rw\n");
+    auto later = load_manager(f.m->save());
+    LogGuard g;
+    later->apply(r);
+    CHECK(files_written(g.log, "devices.deny") == std::vector<std::string>{"c 240:1 rw"});
+    CHECK(files_written(g.log, "devices.allow").empty());
+    // A rule list without "allow all" never writes it.
+    r.devices = {dev_rule(true, "c", 1, 3, "rwm")};
+    f.t.put("devices/crun-lite-test/c1/devices.list", "a *:* rwm\n");
+    g.log.clear();
+    later->apply(r);
+    CHECK(files_written(g.log, "devices.deny") == std::vector<std::string>{"a *:* rwm"});
+    CHECK(files_written(g.log, "devices.allow") == std::vector<std::string>{"c 1:3 rwm"});
 }
 
 TEST_CASE("v1: freeze, pids, kill and stats read the right files") {
@@ -416,13 +572,13 @@ TEST_CASE("v1: freeze, pids, kill and stats read the right files") {
     CHECK(s.cpu_system_ns == 2 * tick);
 }
 
-TEST_CASE("v1: save/load keeps the paths; destroy removes exactly what create made") {
+TEST_CASE("v1: save/load keeps the paths, destroy removes exactly what create made") {
     fake::Tree t;
     auto layout = fake_layout(t);
     t.mkdir("memory/existing");  // pre-existing parent in one hierarchy
     auto m = make_manager(Config{"c1", std::string("/existing/c1")}, layout);
     m->create();
-    CHECK(m->clone_into_fd() == -1);
+    CHECK(m->clone_into_fd() >= 0);  // the unified part of the hybrid layout
     auto saved = m->save();
     auto loaded = load_manager(saved);
     CHECK(loaded->save() == saved);

@@ -30,7 +30,8 @@ TEST_CASE("signals by name, with or without SIG, and by number") {
     CHECK(parse_signal("sigusr1") == SIGUSR1);
     CHECK(parse_signal("9") == 9);
     CHECK(parse_signal("RTMIN+2") == SIGRTMIN + 2);
-    for (const char* bad : {"", "SIGFOO", "0", "65", "9x", "-9"}) CHECK_THROWS(parse_signal(bad));
+    CHECK(parse_signal("0") == 0);  // runc's liveness check: `kill [--all] ID 0`
+    for (const char* bad : {"", "SIGFOO", "SIG0", "65", "9x", "-9"}) CHECK_THROWS(parse_signal(bad));
 }
 
 TEST_CASE("the state document: runc's members, pid 0 once stopped") {
@@ -83,6 +84,15 @@ TEST_CASE("update: memory sizes and flags as runc takes them") {
     CHECK(patch["pids"]["limit"] == 50);
     CHECK(patch["cpu"]["quota"] == 20000);
     CHECK_THROWS(resources_patch_from_flags({{"l3-cache-schema", "L3:0=f"}}));
+    // runc's template: zeros and "" leave things as they are.
+    auto tpl = nlohmann::json::parse(R"({"memory": {"limit": 0, "reservation": 0, "swap": 0},
+        "cpu": {"shares": 0, "quota": 0, "period": 0, "realtimeRuntime": 0, "realtimePeriod": 0, "cpus": "", "mems": ""},
+        "blockIO": {"weight": 0}, "pids": {"limit": 0}})");
+    drop_unchanged(tpl);
+    CHECK(tpl.empty());
+    auto some = nlohmann::json::parse(R"({"memory": {"limit": 1048576, "swap": 0}, "cpu": {"quota": -1, "cpus": "0"}})");
+    drop_unchanged(some);
+    CHECK(some.dump() == R"({"cpu":{"cpus":"0","quota":-1},"memory":{"limit":1048576}})");
 }
 
 TEST_CASE("events --interval durations") {

@@ -1,8 +1,11 @@
 #!/bin/sh
-# Sets up a fresh Debian 12 machine (as root), builds crun-lite, makes a
-# busybox bundle in examples/busybox-bundle and runs it.
+# Sets up a fresh Debian 12 machine, builds crun-lite, makes a busybox
+# bundle in examples/busybox-bundle and runs it. Needs root: run it as
+# root, or as a user who may sudo (it re-runs itself).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/support/as-root.sh"
+as_root "$@"
 "$top/tests/support/install-deps.sh"
 BUILD_DIR=${BUILD_DIR:-$top/build} "$top/tests/support/build.sh"
 bundle="$top/examples/busybox-bundle"

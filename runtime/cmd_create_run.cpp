@@ -18,6 +18,7 @@
 #include "runtime/foreground.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/launch.hpp"
+#include "runtime/logging.hpp"
 #include "runtime/support_check.hpp"
 
 namespace runtime {
@@ -128,6 +129,37 @@ void plan_overlay(const CreateOptions& o, const ContainerDir& dir, LaunchRequest
     req.overlay = layer;
 }
 
+// --debug: what the config asks for, before anything is made.
+void log_plan(const CreateOptions& o, const Prepared& p) {
+    log_debug([&] {
+        return "config: " + p.bundle + "/config.json loaded (ociVersion " + p.spec.ociVersion + "), container " +
+               o.id + ", rootfs " + p.rootfs;
+    });
+    log_debug([&] {
+        std::string list;
+        for (const auto& ns : p.spec.linux->namespaces) {
+            list += std::string(list.empty() ? "" : ", ") + oci::to_string(ns.type) +
+                    (ns.path.empty() ? " (new)" : " (join " + ns.path + ")");
+        }
+        return "namespaces: " + (list.empty() ? std::string("none (the host's)") : list);
+    });
+    log_debug([&] {
+        return "cgroup: cgroupsPath " + p.spec.linux->cgroupsPath.value_or("(none: the default)");
+    });
+}
+
+// --debug: what the launch made.
+void log_launched(const Container& c, pid_t pid) {
+    log_debug([&] { return "container " + c.record.id + ": init pid " + std::to_string(pid); });
+    log_debug([&] {
+        std::string dirs;
+        if (c.cgroup) {
+            for (const auto& h : c.cgroup->hierarchies()) dirs += " " + h.path;
+        }
+        return "cgroup:" + (dirs.empty() ? std::string(" none") : dirs);
+    });
+}
+
 void write_pid_file(const std::string& path, pid_t pid) {
     if (!path.empty()) common::write_file_atomic(path, std::to_string(pid), 0644);
 }
@@ -137,6 +169,7 @@ int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
         throw common::Error("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
     }
     Prepared p = prepare(o, mode);
+    log_plan(o, p);
     std::optional<ForegroundWaiter> waiter;
     if (mode == LaunchMode::run_foreground) waiter.emplace();
 
@@ -171,6 +204,7 @@ int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
         throw;
     }
     guard.armed = false;
+    log_launched(c, launched.pid);
     if (mode == LaunchMode::create) return 0;
 
     if (hooks) run_hooks_warn(hooks->poststart, c.state_json(oci::Status::running), "poststart");
@@ -179,6 +213,7 @@ int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
     // kill, state, exec and ps must work while we wait.
     c.dir.unlock();
     int status = waiter->wait(launched.pid, launched.pty_master.get());
+    log_debug([&] { return "container " + o.id + ": process exited, status " + std::to_string(status); });
     if (!o.keep && store.exists(o.id)) {
         Container again = open_container(store, o.id);
         destroy_container(store, again);

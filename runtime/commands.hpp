@@ -42,6 +42,10 @@ struct ExecOptions {
     std::string pid_file;
     std::string console_socket;
     int preserve_fds = 0;
+    std::string apparmor;                // --apparmor: process.apparmorProfile
+    std::string process_label;           // --process-label: process.selinuxLabel
+    std::vector<std::string> cgroups;    // --cgroup [<controller>:]<sub-cgroup>
+    bool ignore_paused = false;          // --ignore-paused
 };
 
 int cmd_create(const GlobalOptions& g, CreateOptions o);
@@ -64,5 +68,8 @@ int cmd_update(const GlobalOptions& g, const std::string& id, const std::string&
 int cmd_events(const GlobalOptions& g, const std::string& id, bool stats, const std::string& interval);
 int cmd_spec(const std::string& bundle, bool rootless);
 int cmd_features();
+// version and --version: runc's shape, "crun-lite version X" first.
+std::string version_text();
+int cmd_version();
 
 }  // namespace runtime

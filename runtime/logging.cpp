@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cgroups/warnings.hpp"
 #include "common/error.hpp"
 
 namespace runtime {
@@ -47,15 +47,14 @@ protected:
     void flush_() override {}
 
 private:
+    // RFC 3339 in UTC to the second, as logrus writes runc's lines (its
+    // default timestamp format, in both the text and the JSON formatter).
     static std::string format_time(spdlog::log_clock::time_point tp) {
-        auto secs = std::chrono::time_point_cast<std::chrono::seconds>(tp);
-        auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(tp - secs).count();
         std::time_t t = spdlog::log_clock::to_time_t(tp);
         struct tm tm;
         ::gmtime_r(&t, &tm);
-        char buf[64];
-        size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-        std::snprintf(buf + n, sizeof buf - n, ".%09lldZ", static_cast<long long>(nanos));
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
         return buf;
     }
 
@@ -84,6 +83,9 @@ void setup_logging(const LogOptions& options) {
         throw common::Error("--log-format: must be text or json, not \"" + options.format + "\"");
     }
     g_options = options;
+    // The cgroup code's warnings (a joined cgroup that already holds
+    // processes) go where the runtime logs.
+    cgroups::set_warning_sink(&log_warn);
     if (!options.file.empty()) {
         int fd = ::open(options.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd < 0) common::throw_errno("--log " + options.file);
@@ -96,6 +98,8 @@ void log_warn(const std::string& message) { logger().warn("{}", message); }
 void log_debug(const std::string& message) {
     if (g_options.debug) logger().debug("{}", message);
 }
+
+bool debug_enabled() { return g_options.debug; }
 
 void report_error(const std::string& message) {
     logger().error("{}", message);

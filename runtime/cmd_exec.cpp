@@ -19,7 +19,10 @@
 #include "runtime/commands.hpp"
 #include "runtime/container_init.hpp"
 #include "runtime/container_ops.hpp"
+#include "runtime/exec_cgroup.hpp"
 #include "runtime/foreground.hpp"
+#include "runtime/logging.hpp"
+#include "runtime/process_exec.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/seccomp.hpp"
 #include "runtime/sync_channel.hpp"
@@ -75,11 +78,18 @@ oci::Process exec_process_spec(const oci::Spec& spec, const ExecOptions& o) {
         }
     }
     if (o.no_new_privs) p.noNewPrivileges = true;
+    // Checked with the rest of the process (check_process_supported): a
+    // profile or label on a host without that LSM is an error, as in runc.
+    if (!o.apparmor.empty()) p.apparmorProfile = o.apparmor;
+    if (!o.process_label.empty()) p.selinuxLabel = o.process_label;
     return p;
 }
 
 struct NamespaceFds {
     std::vector<namespaces::Join> joins;  // user first
+    // The init's root, for a container without a mount namespace of its
+    // own: its init chroot'ed in a shared namespace, and so do we.
+    common::UniqueFd shared_ns_root;
 };
 
 bool same_namespace_as_ours(const std::string& path, const char* name) {
@@ -108,6 +118,12 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
         };
         return rank(a.type) < rank(b.type);
     });
+    const oci::Namespace* mnt = oci::find_namespace(*spec.linux, oci::NamespaceType::mount);
+    if (!mnt || !mnt->path.empty()) {
+        std::string root = "/proc/" + std::to_string(pid) + "/root";
+        out.shared_ns_root.reset(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!out.shared_ns_root) common::throw_errno("open " + root);
+    }
     return out;
 }
 
@@ -131,16 +147,19 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
                 namespaces::enter(join);
             }
         }
+        if (ns.shared_ns_root && (::fchdir(ns.shared_ns_root.get()) < 0 || ::chroot(".") < 0)) {
+            common::throw_errno("enter the container's root");
+        }
         enter_cwd(p.cwd);
         if (p.terminal) {
             common::UniqueFd master = setup_container_terminal(p, false);
             channel.send(SyncKind::terminal, {}, master.get());
         }
-        auto [executable, env] = finish_process_setup(spec, p, preserve_fds, channel);
+        PreparedProcess prepared = prepare_process(spec, p, preserve_fds, channel);
         // From here on we outlive the runtime (create, --detach).
         ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         channel.send(SyncKind::ready);
-        exec_process(executable, p.args, env);
+        exec_prepared(prepared);
     } catch (const ExecError& e) {
         report_failure(channel, e.what());
         ::_exit(e.exit_status());
@@ -158,9 +177,21 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     if (status == oci::Status::stopped || status == oci::Status::creating) {
         throw common::Error("cannot exec in a stopped container: container not running");
     }
-    if (status == oci::Status::paused) throw common::Error("cannot exec in a paused container");
+    // With --ignore-paused the process starts frozen and runs on resume;
+    // this command waits for it meanwhile, as runc's does.
+    if (status == oci::Status::paused && !o.ignore_paused) {
+        throw common::Error("cannot exec in a paused container (use --ignore-paused to override)");
+    }
+    const std::map<std::string, std::string> sub_cgroups = parse_exec_cgroups(o.cgroups);
+    if (!sub_cgroups.empty() && !c.cgroup) throw common::Error("--cgroup: the container has no cgroup");
     oci::Spec spec = c.saved_spec();
     oci::Process p = exec_process_spec(spec, o);
+    log_debug([&] {
+        std::string args;
+        for (const auto& a : p.args) args += (args.empty() ? "" : " ") + a;
+        return "exec: container " + o.id + " (init pid " + std::to_string(c.record.pid) + ", " +
+               oci::to_string(status) + "): " + args;
+    });
     check_process_supported(p);
     if (spec.linux->seccomp) check_seccomp_supported(*spec.linux->seccomp);
     if (p.terminal && o.detach && o.console_socket.empty()) {
@@ -171,9 +202,26 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     if (!o.detach) waiter.emplace();
 
     // Into the unified cgroup by clone3, into the v1 ones by the child itself
-    // (cgroups::Manager::self_join_files).
-    const int cgroup_fd = c.cgroup ? c.cgroup->clone_into_fd() : -1;
-    const std::vector<std::string> tasks_files = c.cgroup ? c.cgroup->self_join_files() : std::vector<std::string>{};
+    // (cgroups::Manager::self_join_files); with --cgroup, into sub-cgroups.
+    ExecCgroupTarget sub_target;
+    int cgroup_fd = -1;
+    std::vector<std::string> tasks_files;
+    if (!sub_cgroups.empty()) {
+        sub_target = exec_cgroup_target(*c.cgroup, sub_cgroups);
+        cgroup_fd = sub_target.unified.get();
+        tasks_files = sub_target.tasks_files;
+    } else if (c.cgroup) {
+        cgroup_fd = c.cgroup->clone_into_fd();
+        tasks_files = c.cgroup->self_join_files();
+    }
+    log_debug([&] {
+        std::string dirs;
+        for (const auto& d : sub_target.dirs) dirs += " " + d;
+        if (sub_cgroups.empty() && c.cgroup) {
+            for (const auto& h : c.cgroup->hierarchies()) dirs += " " + h.path;
+        }
+        return "exec: cgroup:" + (dirs.empty() ? std::string(" none") : dirs);
+    });
     auto [parent_end, child_end] = SyncChannel::make_pair();
     namespaces::ChildNamespaceScope child_namespaces;
     child_namespaces.enter(ns.joins);
@@ -185,6 +233,10 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     }
     child_namespaces.restore();
     child_end.close();
+    log_debug([&] { return "exec: process pid " + std::to_string(pid); });
+    // A process started in a frozen cgroup sets up only after `resume`,
+    // which needs the container's lock: let it in.
+    if (status == oci::Status::paused) c.dir.unlock();
     common::UniqueFd pty;
     try {
         parent_end.send(SyncKind::go);
@@ -193,7 +245,8 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
             if (!msg) throw common::Error("exec process exited during setup");
             if (msg->kind == SyncKind::error) throw common::Error(msg->text);
             if (msg->kind == SyncKind::seccomp_listener) {
-                send_seccomp_listener(*spec.linux->seccomp, msg->fd.get(), pid, c.state_json(status));
+                forward_seccomp_listener(*spec.linux->seccomp, pid, msg->text, c.state_json(status));
+                parent_end.send(SyncKind::listener_taken);
             } else if (msg->kind == SyncKind::terminal) {
                 if (!o.console_socket.empty()) {
                     send_to_console_socket(o.console_socket, msg->fd.get());
@@ -213,7 +266,13 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     }
     if (!o.pid_file.empty()) common::write_file_atomic(o.pid_file, std::to_string(pid), 0644);
     if (o.detach) return 0;
-    return waiter->wait(pid, pty.get());
+    // state, kill, pause and other execs must work while we wait.
+    c.dir.unlock();
+    const int exit_status = waiter->wait(pid, pty.get());
+    log_debug([&] {
+        return "exec: process " + std::to_string(pid) + " exited, status " + std::to_string(exit_status);
+    });
+    return exit_status;
 }
 
 }  // namespace runtime

@@ -7,14 +7,17 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
+
 #include <linux/magic.h>
 
 #include "cgroups/manager.hpp"
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/process_exec.hpp"
 #include "runtime/process_setup.hpp"
-#include "runtime/seccomp.hpp"
 #include "runtime/terminal.hpp"
 
 namespace runtime {
@@ -69,8 +72,27 @@ std::string wait_for_start(int fifo) {
     const oci::Process& process = *spec.process;
     SyncChannel& channel = *a.channel;
 
-    // The parent sends the state JSON for createContainer hooks with "go".
-    std::string state_json = channel.expect(SyncKind::go, "waiting for the runtime").text;
+    // The parent sends the state documents for our hooks with "go", after
+    // what it opened for us in our mount namespace, if anything.
+    std::string creating_state, created_state;
+    for (;;) {
+        std::optional<SyncMessage> msg = channel.receive();
+        if (!msg) throw common::Error("the runtime exited before the container started");
+        if (msg->kind == SyncKind::go) {
+            const size_t split = msg->text.find('\0');
+            creating_state = msg->text.substr(0, split);
+            created_state = split == std::string::npos ? creating_state : msg->text.substr(split + 1);
+            break;
+        }
+        if (msg->kind != SyncKind::host_source) throw common::Error("unexpected message from the runtime");
+        const size_t index = std::stoul(msg->text);
+        if (index == 0) {
+            a.rootfs.rootfs_fd = msg->fd.release();
+        } else {
+            a.rootfs.bind_sources.resize(std::max(a.rootfs.bind_sources.size(), index), -1);
+            a.rootfs.bind_sources[index - 1] = msg->fd.release();
+        }
+    }
     // Into the v1 cgroups by ourselves (cgroups::Manager::self_join_files);
     // after "go", so that a failure reaches the runtime as an error message.
     cgroups::join_self(a.cgroup_tasks_files);
@@ -94,13 +116,16 @@ std::string wait_for_start(int fifo) {
     set_identity_names(spec);
     if (a.plan->new_flags & CLONE_NEWNET) namespaces::bring_up_loopback();
 
-    rootfs::prepare(a.rootfs);
+    common::UniqueFd root = rootfs::prepare(
+        a.rootfs, [&](uint64_t mount_id) { channel.send(SyncKind::shared_root, std::to_string(mount_id)); });
     if (a.has_runtime_hooks) {
         channel.send(SyncKind::run_hooks);
         channel.expect(SyncKind::hooks_done, "running createRuntime hooks");
     }
-    if (spec.hooks) run_hooks(spec.hooks->createContainer, state_json, "createContainer");
-    rootfs::enter(a.rootfs);
+    if (spec.hooks) run_hooks(spec.hooks->createContainer, creating_state, "createContainer");
+    rootfs::enter(a.rootfs, root.get());
+    root.reset();
+    if (a.rootfs.rootfs_fd >= 0) ::close(a.rootfs.rootfs_fd);
     apply_sysctls(spec.linux->sysctl);
     if (process.terminal) {
         common::UniqueFd master = setup_container_terminal(process, true);
@@ -109,7 +134,7 @@ std::string wait_for_start(int fifo) {
     rootfs::finalize(a.rootfs);
     enter_cwd(process.cwd);
 
-    auto [executable, env] = finish_process_setup(spec, process, a.preserve_fds, channel);
+    PreparedProcess prepared = prepare_process(spec, process, a.preserve_fds, channel);
 
     // From here on we outlive the runtime (create, --detach).
     ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -119,43 +144,11 @@ std::string wait_for_start(int fifo) {
     // start, as the runtime-spec orders them.
     if (a.exec_fifo >= 0) wait_for_start(a.exec_fifo);
     // Part of the start operation, which `run` includes.
-    if (spec.hooks) run_hooks(spec.hooks->startContainer, state_json, "startContainer");
-    exec_process(executable, process.args, env);
+    if (spec.hooks) run_hooks(spec.hooks->startContainer, created_state, "startContainer");
+    exec_prepared(prepared);
 }
 
 }  // namespace
-
-ReadyProcess finish_process_setup(const oci::Spec& spec, const oci::Process& process, int preserve_fds,
-                                  SyncChannel& channel) {
-    apply_limits(process);
-    if (spec.linux->personality) apply_personality(*spec.linux->personality);
-    // seccomp goes in before "ready" so that a failure is the runtime's
-    // error, and as late as it can: see seccomp_before_identity().
-    const oci::Seccomp* seccomp = spec.linux->seccomp ? &*spec.linux->seccomp : nullptr;
-    const bool seccomp_early = seccomp && seccomp_before_identity(process);
-    common::UniqueFd listener;
-    if (seccomp_early) listener = install_seccomp(*seccomp);
-    apply_identity(process);
-    ReadyProcess ready;
-    ready.env = container_environment(process);
-    ready.executable = find_executable(process.args.at(0), ready.env);
-    close_stray_fds(preserve_fds);
-    if (seccomp && !seccomp_early) listener = install_seccomp(*seccomp);
-    // The agent's socket is on the host: the runtime hands the fd on.
-    if (listener) channel.send(SyncKind::seccomp_listener, {}, listener.get());
-    return ready;
-}
-
-void report_failure(SyncChannel& channel, const std::string& message) {
-    try {
-        channel.send(SyncKind::error, message);
-        return;
-    } catch (...) {
-    }
-    // The runtime is gone (after `create` returned): stderr is all we have.
-    std::string line = "crun-lite: " + message + "\n";
-    (void)!::write(2, line.data(), line.size());
-}
 
 void container_init(InitArgs& args) {
     if (args.state_lock_fd >= 0) ::close(args.state_lock_fd);

@@ -27,20 +27,6 @@ struct InitArgs {
     bool has_runtime_hooks = false;  // prestart/createRuntime, run by the parent
 };
 
-struct ReadyProcess {
-    std::string executable;  // args[0] resolved through PATH
-    std::vector<std::string> env;
-};
-
-// The tail shared by a container's init and `exec`: limits, personality,
-// seccomp (before or after the identity switch, as the config needs),
-// identity and capabilities, the executable lookup, stray fds closed.
-ReadyProcess finish_process_setup(const oci::Spec& spec, const oci::Process& process, int preserve_fds,
-                                  SyncChannel& channel);
-
-// Sends `message` to the runtime, or to stderr once the runtime is gone.
-void report_failure(SyncChannel& channel, const std::string& message);
-
 // Never returns: execs the container process, or reports the error over the
 // channel and exits.
 [[noreturn]] void container_init(InitArgs& args);

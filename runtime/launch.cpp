@@ -32,6 +32,7 @@ struct LaunchRollback {
     pid_t pid = 0;
     cgroups::Manager* cgroup = nullptr;
     bool cgroup_created = false;
+    const ContainerRecord* record = nullptr;  // its shared rootfs mount, if any
     bool armed = true;
 
     ~LaunchRollback() {
@@ -39,6 +40,12 @@ struct LaunchRollback {
         if (pid > 0) {
             ::kill(pid, SIGKILL);
             while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+        if (record && record->shared_rootfs_mount != 0) {
+            try {
+                rootfs::detach_shared_root(record->rootfs, record->shared_rootfs_mount, record->shared_mount_ns);
+            } catch (...) {
             }
         }
         if (cgroup && cgroup_created) {
@@ -106,6 +113,11 @@ Launched launch_container(const LaunchRequest& req) {
     rootfs_ctx.rootfs = req.rootfs;
     rootfs_ctx.overlay = req.overlay;
     rootfs_ctx.no_pivot = req.no_pivot;
+    rootfs_ctx.private_mount_ns = (plan.new_flags & CLONE_NEWNS) != 0;
+    if (const oci::Namespace* mnt = oci::find_namespace(linux, oci::NamespaceType::mount)) {
+        out.record.shared_mount_ns = mnt->path;
+    }
+    rollback.record = &out.record;
     rootfs_ctx.user_namespace = oci::find_namespace(linux, oci::NamespaceType::user) != nullptr;
     rootfs_ctx.cgroup_namespace = plan.new_cgroup;
     rootfs_ctx.cgroups = out.cgroup->hierarchies();
@@ -142,24 +154,37 @@ Launched launch_container(const LaunchRequest& req) {
     out.record.pid = pid;
 
     if (new_user) namespaces::write_id_mappings(pid, linux.uidMappings, linux.gidMappings);
+    if (new_user && rootfs_ctx.private_mount_ns) {
+        std::vector<common::UniqueFd> sources = rootfs::open_host_sources(pid, rootfs_ctx);
+        for (size_t i = 0; i < sources.size(); ++i) {
+            if (sources[i]) parent_end.send(SyncKind::host_source, std::to_string(i), sources[i].get());
+        }
+    }
     if (new_user && (cgroup_fd < 0 || !tasks_files.empty())) out.cgroup->add_process(pid);
     if (spec.process->oomScoreAdj) {
         common::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                            std::to_string(*spec.process->oomScoreAdj));
     }
+    // createContainer hooks see "creating" (as in runc); prestart and
+    // createRuntime hooks "created", what the validation suite and crun give
+    // them; startContainer hooks "created", as runc. A NUL between the two.
     std::string creating = state_json(out.record, oci::Status::creating);
-    parent_end.send(SyncKind::go, creating);
+    std::string created = state_json(out.record, oci::Status::created);
+    parent_end.send(SyncKind::go, creating + '\0' + created);
 
     for (;;) {
         std::optional<SyncMessage> msg = parent_end.receive();
         if (!msg) throw common::Error("container init exited during setup");
         if (msg->kind == SyncKind::error) throw common::Error(msg->text);
         if (msg->kind == SyncKind::run_hooks) {
-            run_hooks(spec.hooks->prestart, creating, "prestart");
-            run_hooks(spec.hooks->createRuntime, creating, "createRuntime");
+            run_hooks(spec.hooks->prestart, created, "prestart");
+            run_hooks(spec.hooks->createRuntime, created, "createRuntime");
             parent_end.send(SyncKind::hooks_done);
         } else if (msg->kind == SyncKind::seccomp_listener) {
-            send_seccomp_listener(*linux.seccomp, msg->fd.get(), pid, creating);
+            forward_seccomp_listener(*linux.seccomp, pid, msg->text, creating);
+            parent_end.send(SyncKind::listener_taken);
+        } else if (msg->kind == SyncKind::shared_root) {
+            out.record.shared_rootfs_mount = std::stoull(msg->text);
         } else if (msg->kind == SyncKind::terminal) {
             if (!req.console_socket.empty()) {
                 send_to_console_socket(req.console_socket, msg->fd.get());

@@ -1,5 +1,6 @@
 #include "runtime/process_setup.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/ioprio.h>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -123,7 +125,7 @@ void drop_bounding_set(const std::vector<cap_value_t>& keep) {
     }
 }
 
-void set_capability_sets(const oci::Capabilities& c) {
+void set_capability_sets(const oci::Capabilities& c, bool keep_sys_admin) {
     CapState state;
     auto set = [&](const std::vector<std::string>& names, cap_flag_t flag) {
         auto values = capability_values(names);
@@ -135,6 +137,11 @@ void set_capability_sets(const oci::Capabilities& c) {
     set(c.effective, CAP_EFFECTIVE);
     set(c.permitted, CAP_PERMITTED);
     set(c.inheritable, CAP_INHERITABLE);
+    if (keep_sys_admin) {
+        cap_value_t admin = CAP_SYS_ADMIN;
+        cap_set_flag(state.caps, CAP_EFFECTIVE, 1, &admin, CAP_SET);
+        cap_set_flag(state.caps, CAP_PERMITTED, 1, &admin, CAP_SET);
+    }
     if (cap_set_proc(state.caps) < 0) common::throw_errno("process.capabilities: cap_set_proc");
     // Ambient capabilities need the inheritable bit; like runc, a cap that
     // cannot be raised is skipped rather than failing the container.
@@ -172,7 +179,7 @@ void apply_limits(const oci::Process& process) {
     ::umask(process.user.umask.value_or(022));
 }
 
-void apply_identity(const oci::Process& process) {
+void apply_identity(const oci::Process& process, bool keep_sys_admin) {
     const oci::User& user = process.user;
     if (!process.apparmorProfile.empty()) {
         // Takes effect at execve, like runc's "exec" profile change.
@@ -199,7 +206,7 @@ void apply_identity(const oci::Process& process) {
         common::throw_errno("process.user.uid: setresuid " + std::to_string(user.uid));
     }
     if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) common::throw_errno("prctl PR_SET_KEEPCAPS");
-    set_capability_sets(caps);
+    set_capability_sets(caps, keep_sys_admin);
     if (process.noNewPrivileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
         common::throw_errno("process.noNewPrivileges: prctl");
     }
@@ -286,22 +293,18 @@ void enter_cwd(const std::string& cwd) {
 }
 
 void close_stray_fds(int preserve_fds) {
-    unsigned first = 3 + static_cast<unsigned>(preserve_fds);
-    if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-        common::throw_errno("close_range");
+    const int first = 3 + preserve_fds;
+    if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+    // Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: mark them one by one.
+    if (errno != ENOSYS && errno != EINVAL) common::throw_errno("close_range");
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (!dir) common::throw_errno("close stray fds: open /proc/self/fd");
+    const int own = ::dirfd(dir);
+    while (struct dirent* entry = ::readdir(dir)) {
+        int fd = std::atoi(entry->d_name);
+        if (fd >= first && fd != own) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
-}
-
-void exec_process(const std::string& path, const std::vector<std::string>& args,
-                  const std::vector<std::string>& env) {
-    std::vector<char*> argv, envp;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    ::execve(path.c_str(), argv.data(), envp.data());
-    int err = errno;
-    throw ExecError("exec " + path + ": " + std::strerror(err), err);
+    ::closedir(dir);
 }
 
 }  // namespace runtime

@@ -1,6 +1,7 @@
-// The last steps of a container process before exec, shared by a
-// container's init and by `exec`: limits, identity, capabilities,
-// no_new_privs, scheduling, then the executable lookup and execve.
+// The pieces of a container process's last steps before exec, shared by a
+// container's init and by `exec` (put together in process_exec.hpp):
+// limits, identity, capabilities, no_new_privs, scheduling, the executable
+// lookup.
 #pragma once
 
 #include <string>
@@ -21,8 +22,9 @@ void apply_limits(const oci::Process& process);
 
 // Groups, gid, uid (keeping capabilities across the switch), then the five
 // capability sets and no_new_privs. After this the process is unprivileged
-// as the config says.
-void apply_identity(const oci::Process& process);
+// as the config says, except that with `keep_sys_admin` CAP_SYS_ADMIN stays
+// permitted and effective for loading seccomp (seccomp_needs_kept_sys_admin).
+void apply_identity(const oci::Process& process, bool keep_sys_admin);
 
 // process.env with HOME added from the container's /etc/passwd when absent.
 std::vector<std::string> container_environment(const oci::Process& process);
@@ -51,9 +53,5 @@ public:
     using common::Error::Error;
     int exit_status() const { return code() == ENOENT ? 127 : 126; }
 };
-
-// execve; throws ExecError when the exec fails.
-[[noreturn]] void exec_process(const std::string& path, const std::vector<std::string>& args,
-                               const std::vector<std::string>& env);
 
 }  // namespace runtime

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 #include "oci/seccomp_names.hpp"
 #include "runtime/logging.hpp"
+#include "runtime/seccomp_enosys.hpp"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -124,13 +126,47 @@ void add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const std::vector<sc
     if (rc < 0) throw common::Error(where + ": " + name + ": libseccomp refused the rule: " + std::strerror(-rc), -rc);
 }
 
-struct Program {
-    std::vector<sock_filter> code;
-    unsigned flags = 0;  // seccomp(2) flags
-};
+// Whether syscalls the profile does not name get an answer other than
+// ENOSYS: runc's rule for adding the -ENOSYS prologue. A permissive
+// default (allow, log, or trace, whose tracer should handle new syscalls
+// itself) needs none.
+bool wants_enosys_prologue(const oci::Seccomp& s) {
+    const std::string& d = s.defaultAction;
+    if (d == "SCMP_ACT_ALLOW" || d == "SCMP_ACT_LOG" || d == "SCMP_ACT_TRACE") return false;
+    return !(d == "SCMP_ACT_ERRNO" && s.defaultErrnoRet == ENOSYS);
+}
 
-Program compile(const oci::Seccomp& s) {
-    Program out;
+// The highest syscall number the profile names on each of its
+// architectures (and the native one, which a profile may leave out).
+std::vector<ArchSyscallLimit> syscall_limits(const oci::Seccomp& s) {
+    std::vector<uint32_t> tokens{seccomp_arch_native()};
+    for (const auto& name : s.architectures) {
+        uint32_t token = arch_token(name);
+        if (token != 0 && std::find(tokens.begin(), tokens.end(), token) == tokens.end()) tokens.push_back(token);
+    }
+    std::vector<ArchSyscallLimit> limits;
+    for (uint32_t token : tokens) {
+        std::optional<uint32_t> max;
+        for (const auto& sc : s.syscalls) {
+            for (const auto& name : sc.names) {
+                int nr = seccomp_syscall_resolve_name_arch(token, name.c_str());
+                // Negative: not a syscall of this architecture.
+                if (nr >= 0 && (!max || static_cast<uint32_t>(nr) > *max)) max = static_cast<uint32_t>(nr);
+            }
+        }
+        // x32 shares x86-64's audit architecture (libseccomp's token for
+        // every other one is its audit architecture).
+        const bool x32 = token == SCMP_ARCH_X32;
+        const uint32_t audit_arch = x32 ? SCMP_ARCH_X86_64 : token;
+        auto same = std::find_if(limits.begin(), limits.end(), [&](const auto& l) { return l.audit_arch == audit_arch; });
+        ArchSyscallLimit& limit = same != limits.end() ? *same : limits.emplace_back(ArchSyscallLimit{audit_arch});
+        (x32 ? limit.x32_max : limit.native_max) = max;
+    }
+    return limits;
+}
+
+SeccompProgram compile(const oci::Seccomp& s) {
+    SeccompProgram out;
     for (size_t i = 0; i < s.flags.size(); ++i) out.flags |= flag_value(s.flags[i]);
     if (!uses_notify(s) && (out.flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
         // It changes how notified calls wait; with no listener the kernel
@@ -202,8 +238,10 @@ Program compile(const oci::Seccomp& s) {
     if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0) {
         throw common::Error(std::string(kField) + ": libseccomp exported a malformed program");
     }
-    out.code.resize(static_cast<size_t>(size) / sizeof(sock_filter));
-    if (::pread(mem.get(), out.code.data(), static_cast<size_t>(size), 0) != size) {
+    if (wants_enosys_prologue(s)) out.code = enosys_prologue(syscall_limits(s));
+    const size_t prologue = out.code.size();
+    out.code.resize(prologue + static_cast<size_t>(size) / sizeof(sock_filter));
+    if (::pread(mem.get(), out.code.data() + prologue, static_cast<size_t>(size), 0) != size) {
         common::throw_errno(std::string(kField) + ": read the exported program");
     }
     if (out.code.size() > BPF_MAXINSNS) {
@@ -217,7 +255,7 @@ Program compile(const oci::Seccomp& s) {
 // runtime), reused by the cloned container child, which has a copy of it.
 struct Compiled {
     const oci::Seccomp* source = nullptr;
-    Program program;
+    SeccompProgram program;
 };
 std::optional<Compiled>& compiled_cache() {
     static std::optional<Compiled> cache;
@@ -242,32 +280,51 @@ void check_seccomp_supported(const oci::Seccomp& s) {
                                 " is not supported by this kernel");
         }
     }
+    // After loading a notify filter the process's one syscall is the write
+    // that tells the runtime the listener's fd number; a notified write
+    // would wait for an agent that has no listener yet (runc's rule too).
+    if (s.defaultAction == "SCMP_ACT_NOTIFY") {
+        throw common::Error(std::string(kField) + ".defaultAction: SCMP_ACT_NOTIFY cannot be the default action "
+                            "(the runtime's own write of the listener would wait on the agent)");
+    }
+    for (size_t i = 0; i < s.syscalls.size(); ++i) {
+        const auto& names = s.syscalls[i].names;
+        if (s.syscalls[i].action == "SCMP_ACT_NOTIFY" && std::find(names.begin(), names.end(), "write") != names.end()) {
+            throw common::Error(syscall_field(i) + ": SCMP_ACT_NOTIFY cannot be used for write "
+                                "(the runtime writes the listener's fd number after loading the filter)");
+        }
+    }
     if (uses_notify(s) && seccomp_api_get() < 5) {
         throw common::Error(std::string(kField) + ": SCMP_ACT_NOTIFY needs libseccomp API level 5");
     }
     compiled_cache() = Compiled{&s, compile(s)};
 }
 
-bool seccomp_before_identity(const oci::Process& process) {
+bool SeccompProgram::notify() const { return (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0; }
+
+SeccompProgram compile_seccomp(const oci::Seccomp& s) {
+    auto& cache = compiled_cache();
+    SeccompProgram program = cache && cache->source == &s ? std::move(cache->program) : compile(s);
+    cache.reset();
+    return program;
+}
+
+bool seccomp_needs_kept_sys_admin(const oci::Process& process) {
     if (process.noNewPrivileges) return false;
     if (!process.capabilities) return true;
     const auto& eff = process.capabilities->effective;
     return std::find(eff.begin(), eff.end(), "CAP_SYS_ADMIN") == eff.end();
 }
 
-common::UniqueFd install_seccomp(const oci::Seccomp& s) {
-    auto& cache = compiled_cache();
-    Program program = cache && cache->source == &s ? std::move(cache->program) : compile(s);
-    cache.reset();
-    sock_fprog prog{static_cast<unsigned short>(program.code.size()), program.code.data()};
+int load_seccomp(const SeccompProgram& program) noexcept {
+    sock_fprog prog{static_cast<unsigned short>(program.code.size()), const_cast<sock_filter*>(program.code.data())};
     long rc = seccomp_syscall(SECCOMP_SET_MODE_FILTER, program.flags, &prog);
-    if (rc < 0) {
-        int err = errno;
-        std::string hint = err == EACCES ? " (needs no_new_privs or CAP_SYS_ADMIN)" : "";
-        common::throw_errno(std::string(kField) + ": load the filter" + hint, err);
-    }
-    if (program.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) return common::UniqueFd(static_cast<int>(rc));
-    return {};
+    return rc < 0 ? -errno : static_cast<int>(rc);
+}
+
+common::Error seccomp_load_error(int err) {
+    std::string hint = err == EACCES ? " (needs no_new_privs or CAP_SYS_ADMIN)" : "";
+    return common::Error(std::string(kField) + ": load the filter" + hint + ": " + std::strerror(err), err);
 }
 
 void fill_seccomp_features(oci::Features::Seccomp& f) {

@@ -1,7 +1,10 @@
 // The runtime's side of SCMP_ACT_NOTIFY: the container process state and
 // the listener fd, sent once to the agent at listenerPath.
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+
+#include <unistd.h>
 
 #include <cstring>
 
@@ -28,11 +31,22 @@ std::string process_state_json(const oci::Seccomp& s, pid_t pid, const std::stri
 
 }  // namespace
 
-void send_seccomp_listener(const oci::Seccomp& s, int listener, pid_t pid, const std::string& state_json) {
+void forward_seccomp_listener(const oci::Seccomp& s, pid_t pid, const std::string& fd_number,
+                              const std::string& state_json) {
+    int number = -1;
+    try {
+        number = std::stoi(fd_number);
+    } catch (...) {
+    }
+    if (number < 0) throw common::Error("seccomp listener: bad fd number \"" + fd_number + "\" from the container");
+    common::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd) common::throw_errno("seccomp listener: pidfd_open " + std::to_string(pid));
+    common::UniqueFd listener(static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd.get(), number, 0)));
+    if (!listener) common::throw_errno("seccomp listener: pidfd_getfd of fd " + fd_number + " of " + std::to_string(pid));
     const std::string where = "linux.seccomp.listenerPath " + s.listenerPath;
     common::UniqueFd sock = connect_unix(s.listenerPath, where);
     // The fd travels with the first chunk of the state, as the spec asks.
-    send_with_fd(sock.get(), process_state_json(s, pid, state_json), listener, where + ": send the seccomp state");
+    send_with_fd(sock.get(), process_state_json(s, pid, state_json), listener.get(), where + ": send the seccomp state");
 }
 
 }  // namespace runtime

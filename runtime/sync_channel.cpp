@@ -1,6 +1,7 @@
 #include "runtime/sync_channel.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -22,6 +23,26 @@ void SyncChannel::send(SyncKind kind, const std::string& text, int fd) {
     payload += text;
     // SOCK_SEQPACKET: one sendmsg carries the whole message.
     send_with_fd(fd_.get(), payload, fd, "send on the container sync channel");
+}
+
+int SyncChannel::send_listener_number(int fd) noexcept {
+    // Formatted on the stack: an allocation could be a syscall too.
+    char buf[16];
+    size_t n = sizeof buf;
+    buf[--n] = '\0';
+    unsigned value = static_cast<unsigned>(fd);
+    do {
+        buf[--n] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    buf[--n] = static_cast<char>(SyncKind::seccomp_listener);
+    const size_t len = sizeof buf - 1 - n;
+    for (;;) {
+        ssize_t w = ::write(fd_.get(), buf + n, len);
+        if (w == static_cast<ssize_t>(len)) return 0;
+        if (w < 0 && errno == EINTR) continue;
+        return w < 0 ? errno : EIO;
+    }
 }
 
 std::optional<SyncMessage> SyncChannel::receive() {

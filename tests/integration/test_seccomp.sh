@@ -203,6 +203,26 @@ expect_eq "notify in exec: pid is the exec process, not the init" true \
 crun delete --force "$PREFIX-nx"
 wait $init_agent
 
+# Notified syscalls the runtime itself might make after loading the filter
+# (runc's "important syscalls" case): nothing the container process does
+# between loading the filter and handing over the listener may be one of
+# them, or it waits on an agent that never gets the listener.
+for nnp in false true; do
+    start_agent "$WORK/ni.sock" "$WORK/ni.state" 0
+    make_bundle "$WORK/ni-$nnp" ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", listenerPath: \"$WORK/ni.sock\",
+        syscalls: [{names: [\"execve\", \"openat\", \"open\", \"read\", \"close\", \"fcntl\", \"sendmsg\", \"recvmsg\"],
+        action: \"SCMP_ACT_NOTIFY\"}]} | .process.noNewPrivileges = $nnp | .process.args = [\"cat\", \"/etc/hostname\"]"
+    echo inside > "$ROOTFS/etc/hostname"
+    out=$(timeout -k 5 60 "$CRUN" --root "$ROOT" run --bundle "$WORK/ni-$nnp" "$PREFIX-ni-$nnp" 2>&1)
+    expect_eq "notify on execve/openat/read/close/fcntl/sendmsg, noNewPrivileges $nnp: runs, no deadlock" inside "$out"
+    wait $agent_pid
+done
+rm -f "$ROOTFS/etc/hostname"
+refuse notify-write "$(allow_but write SCMP_ACT_NOTIFY) | .linux.seccomp.listenerPath = \"$WORK/x.sock\"" \
+    "linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY cannot be used for write"
+refuse notify-default '.linux.seccomp = {defaultAction: "SCMP_ACT_NOTIFY", listenerPath: "/x.sock"}' \
+    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action"
+
 # ---- features ---------------------------------------------------------------
 f=$(crun features)
 expect_eq "features: seccomp enabled" true "$(echo "$f" | jq .linux.seccomp.enabled)"

@@ -53,9 +53,9 @@ void attach(const UniqueFd& mnt, const UniqueFd& target, const MountOptions& opt
 }
 
 void bind_mount(const Context& ctx, int root_fd, const oci::Mount& m, const MountOptions& opts,
-                const std::string& dest, const std::string& label) {
+                const std::string& dest, const std::string& label, int opened_source) {
     if (m.source.empty()) throw common::Error(label + ": bind mount without a source", EINVAL);
-    UniqueFd src = clone_mount(AT_FDCWD, m.source, opts.recursive, label);
+    UniqueFd src = opened_source >= 0 ? UniqueFd(opened_source) : clone_mount(AT_FDCWD, m.source, opts.recursive, label);
     struct stat st;
     if (::fstat(src.get(), &st) < 0) common::throw_errno(label + ": stat " + m.source);
     UniqueFd target;
@@ -195,8 +195,37 @@ bool proc_destination_allowed(const std::string& dest) {
     return false;
 }
 
-void mount_one(const Context& ctx, int root_fd, const oci::Mount& m, const std::string& label) {
+bool readonly_deferred(const oci::Spec& spec, size_t index) {
+    const oci::Mount& m = spec.mounts[index];
     MountOptions opts = parse_mount_options(m.options);
+    if (!(opts.flags & MS_RDONLY) || is_bind(m, opts) || m.destination.empty() || m.destination[0] != '/') return false;
+    const std::string dest = clean_path(m.destination);
+    // Devices, /dev symlinks and the console are made in /dev after the
+    // mounts: runc's rule for a read-only /dev.
+    if (dest == "/dev") return true;
+    for (size_t j = index + 1; j < spec.mounts.size(); ++j) {
+        const std::string& later = spec.mounts[j].destination;
+        if (!later.empty() && later[0] == '/' && clean_path(later).rfind(dest + "/", 0) == 0) return true;
+    }
+    return false;
+}
+
+void apply_deferred_readonly(int root_fd, const oci::Spec& spec) {
+    for (size_t i = 0; i < spec.mounts.size(); ++i) {
+        if (!readonly_deferred(spec, i)) continue;
+        const std::string label = "mounts[" + std::to_string(i) + "] " + spec.mounts[i].destination;
+        UniqueFd target(openat2_in_root(root_fd, clean_path(spec.mounts[i].destination), O_PATH | O_DIRECTORY));
+        if (!target) common::throw_errno(label + ": open to make it read-only");
+        // Only that mount: what was mounted beneath keeps its own flags.
+        set_mount_attr(target.get(), MountAttr{MOUNT_ATTR_RDONLY, 0}, false, false, label + ": read-only");
+    }
+}
+
+void mount_one(const Context& ctx, int root_fd, const oci::Mount& m, const std::string& label, int opened_source,
+               bool defer_readonly) {
+    MountOptions opts = parse_mount_options(m.options);
+    // Read-only last, once everything beneath is in place.
+    if (defer_readonly) opts.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     if (opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty())
         throw common::Error(label + ": idmapped mounts are not supported yet", ENOTSUP);
     // A bind applies its flags to its own copy anyway; "remount" of some
@@ -211,7 +240,7 @@ void mount_one(const Context& ctx, int root_fd, const oci::Mount& m, const std::
         throw common::Error(label + ": mounting over " + dest + " is not allowed", EPERM);
 
     if (is_bind(m, opts)) {
-        bind_mount(ctx, root_fd, m, opts, dest, label);
+        bind_mount(ctx, root_fd, m, opts, dest, label, opened_source);
     } else if (m.type == "cgroup" || m.type == "cgroup2") {
         cgroup_mount(ctx, root_fd, opts, dest, label);
     } else {
@@ -221,8 +250,11 @@ void mount_one(const Context& ctx, int root_fd, const oci::Mount& m, const std::
 
 void mount_all(const Context& ctx, int root_fd) {
     const auto& mounts = ctx.spec->mounts;
-    for (size_t i = 0; i < mounts.size(); ++i)
-        mount_one(ctx, root_fd, mounts[i], "mounts[" + std::to_string(i) + "] " + mounts[i].destination);
+    for (size_t i = 0; i < mounts.size(); ++i) {
+        int source = i < ctx.bind_sources.size() ? ctx.bind_sources[i] : -1;
+        mount_one(ctx, root_fd, mounts[i], "mounts[" + std::to_string(i) + "] " + mounts[i].destination, source,
+                  readonly_deferred(*ctx.spec, i));
+    }
 }
 
 }  // namespace rootfs

@@ -2,10 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "rootfs/mount_api.hpp"
@@ -40,46 +45,92 @@ std::string escape_overlay_path(const std::string& path) {
     return out;
 }
 
+// Mount points of whole procfs and sysfs instances outside `rootfs`, from
+// /proc/self/mountinfo ("id parent dev root point opts [tags] - type ...").
+std::vector<std::string> full_proc_and_sys_outside(const std::string& rootfs) {
+    std::vector<std::string> points;
+    std::ifstream info("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(info, line)) {
+        std::istringstream fields(line);
+        std::string id, parent, dev, root, point, field;
+        fields >> id >> parent >> dev >> root >> point;
+        while (fields >> field && field != "-") {
+        }
+        std::string type;
+        fields >> type;
+        if (root != "/" || (type != "proc" && type != "sysfs")) continue;
+        if (point == rootfs || point.rfind(rootfs + "/", 0) == 0) continue;
+        points.push_back(point);  // mountinfo escapes; such names are not ours to reach anyway
+    }
+    return points;
+}
+
+// With MS_MOVE + chroot the host's procfs and sysfs stay in the container's
+// mount namespace, merely out of sight, and the kernel lets a nested user
+// namespace mount a fresh procfs as long as a fully visible one exists in
+// the namespace. Detach them (or, where that is refused, cover them), as
+// runc does.
+void hide_full_proc_and_sys(const std::string& rootfs) {
+    for (const std::string& point : full_proc_and_sys_outside(rootfs)) {
+        if (::umount2(point.c_str(), MNT_DETACH) == 0) continue;
+        if (errno == ENOENT) continue;  // gone with a parent detached before
+        if (errno != EINVAL && errno != EPERM) common::throw_errno("rootfs: detach " + point + " before --no-pivot");
+        if (::mount("tmpfs", point.c_str(), "tmpfs", 0, nullptr) < 0 && errno != ENOENT)
+            common::throw_errno("rootfs: cover " + point + " before --no-pivot");
+    }
+}
+
 }  // namespace
 
 common::UniqueFd prepare_root(const Context& ctx) {
     if (ctx.rootfs.empty() || ctx.rootfs[0] != '/')
         throw common::Error("root.path: the rootfs must be an absolute path: " + ctx.rootfs, EINVAL);
-    unsigned long propagation = MS_SLAVE | MS_REC;
-    if (ctx.spec->linux && !ctx.spec->linux->rootfsPropagation.empty())
-        propagation = parse_propagation(ctx.spec->linux->rootfsPropagation);
-    if (::mount(nullptr, "/", nullptr, propagation, nullptr) < 0)
-        common::throw_errno("linux.rootfsPropagation: set propagation of /");
-    make_holder_private(ctx.rootfs);
-
+    if (ctx.private_mount_ns) {
+        unsigned long propagation = MS_SLAVE | MS_REC;
+        if (ctx.spec->linux && !ctx.spec->linux->rootfsPropagation.empty())
+            propagation = parse_propagation(ctx.spec->linux->rootfsPropagation);
+        if (::mount(nullptr, "/", nullptr, propagation, nullptr) < 0)
+            common::throw_errno("linux.rootfsPropagation: set propagation of /");
+        // After rslave or rprivate no mount is shared any more.
+        if (!(propagation & MS_REC) || (propagation & MS_SHARED)) make_holder_private(ctx.rootfs);
+    }
+    common::UniqueFd own_target;
+    int target = ctx.rootfs_fd;
+    if (target < 0) {
+        own_target.reset(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!own_target) common::throw_errno("rootfs: open " + ctx.rootfs);
+        target = own_target.get();
+    }
+    // The new mount goes on top of the directory; its fd is the new root
+    // (the directory's own fd still sees what lies beneath).
+    common::UniqueFd root;
     if (ctx.overlay) {
         std::vector<std::string> data = {
             "lowerdir=" + escape_overlay_path(ctx.rootfs),
             "upperdir=" + ctx.overlay->upper,
             "workdir=" + ctx.overlay->work,
         };
-        // Resolve the lower layer before the overlay covers the same path.
-        common::UniqueFd mnt = new_fs_mount("overlay", "overlay", 0, data, 0, "rootfs overlay on " + ctx.rootfs);
-        common::UniqueFd target(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!target) common::throw_errno("rootfs: open " + ctx.rootfs);
-        attach_mount(mnt.get(), target.get(), "rootfs overlay on " + ctx.rootfs);
+        root = new_fs_mount("overlay", "overlay", 0, data, 0, "rootfs overlay on " + ctx.rootfs);
+        attach_mount(root.get(), target, "rootfs overlay on " + ctx.rootfs);
     } else {
         // A bind onto itself: pivot_root needs the new root to be a mount.
-        if (::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
-            common::throw_errno("rootfs: bind " + ctx.rootfs + " onto itself");
+        root = clone_mount(target, "", true, "rootfs " + ctx.rootfs);
+        attach_mount(root.get(), target, "rootfs: bind " + ctx.rootfs + " onto itself");
     }
-    // Opened after the mount, so that it refers to the new mount's root.
-    common::UniqueFd root(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!root) common::throw_errno("rootfs: open " + ctx.rootfs);
     return root;
 }
 
-void enter_root(const Context& ctx) {
-    common::UniqueFd new_root(::open(ctx.rootfs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!new_root) common::throw_errno("rootfs: open " + ctx.rootfs);
-    if (::fchdir(new_root.get()) < 0) common::throw_errno("rootfs: chdir " + ctx.rootfs);
+void enter_root(const Context& ctx, int root_fd) {
+    if (::fchdir(root_fd) < 0) common::throw_errno("rootfs: chdir " + ctx.rootfs);
 
+    if (!ctx.private_mount_ns) {
+        if (::chroot(".") < 0) common::throw_errno("rootfs: chroot " + ctx.rootfs);
+        if (::chdir("/") < 0) common::throw_errno("rootfs: chdir /");
+        return;
+    }
     if (ctx.no_pivot) {
+        hide_full_proc_and_sys(ctx.rootfs);
         if (::mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) common::throw_errno("rootfs: move " + ctx.rootfs + " to /");
         if (::chroot(".") < 0) common::throw_errno("rootfs: chroot");
         if (::chdir("/") < 0) common::throw_errno("rootfs: chdir /");
@@ -97,6 +148,13 @@ void enter_root(const Context& ctx) {
         common::throw_errno("rootfs: make the old root rslave");
     if (::umount2(".", MNT_DETACH) < 0) common::throw_errno("rootfs: detach the old root");
     if (::chdir("/") < 0) common::throw_errno("rootfs: chdir /");
+}
+
+uint64_t mount_id(int fd) {
+    struct statx st {};
+    if (::statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &st) < 0 || !(st.stx_mask & STATX_MNT_ID))
+        common::throw_errno("rootfs: statx mount id");
+    return st.stx_mnt_id;
 }
 
 }  // namespace rootfs

@@ -22,22 +22,25 @@ const oci::Spec& spec_of(const Context& ctx) {
 
 }  // namespace
 
-void prepare(const Context& ctx) {
+common::UniqueFd prepare(const Context& ctx, const std::function<void(uint64_t)>& on_shared_root) {
     spec_of(ctx);
     common::UniqueFd root = prepare_root(ctx);
+    if (!ctx.private_mount_ns && on_shared_root) on_shared_root(mount_id(root.get()));
     mount_all(ctx, root.get());
     create_devices(ctx, root.get());
+    return root;
 }
 
-void enter(const Context& ctx) {
+void enter(const Context& ctx, int root_fd) {
     spec_of(ctx);
-    enter_root(ctx);
+    enter_root(ctx, root_fd);
 }
 
 void finalize(const Context& ctx) {
     const oci::Spec& spec = spec_of(ctx);
     common::UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) common::throw_errno("rootfs: open /");
+    apply_deferred_readonly(root.get(), spec);
     if (spec.linux) {
         mask_paths(root.get(), spec.linux->maskedPaths);
         make_paths_readonly(root.get(), spec.linux->readonlyPaths);

@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "oci/parse.hpp"
 #include "oci/version.hpp"
+#include "rootfs/rootfs.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/process_info.hpp"
@@ -64,7 +65,9 @@ int parse_signal(const std::string& text) {
             }
             n = n * 10 + (ch - '0');
         }
-        if (n <= 0 || n >= NSIG) throw common::Error("invalid signal \"" + text + "\"");
+        // 0 sends nothing and checks that the process exists (kill(2)), as
+        // runc takes it: `kill [--all] ID 0` is a liveness probe.
+        if (n < 0 || n >= NSIG) throw common::Error("invalid signal \"" + text + "\"");
         return n;
     }
     std::string name = text;
@@ -124,6 +127,7 @@ void destroy_container(const StateStore& store, Container& c) {
         }
     }
     if (c.cgroup) c.cgroup->destroy();
+    rootfs::detach_shared_root(c.record.rootfs, c.record.shared_rootfs_mount, c.record.shared_mount_ns);
     if (!c.record.overlay_dir.empty()) remove_tree(c.record.overlay_dir);
     store.remove(c.record.id);
 }

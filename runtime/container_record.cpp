@@ -15,6 +15,10 @@ std::string to_json(const ContainerRecord& r) {
         {"cgroup", r.cgroup},   {"overlayDir", r.overlay_dir},
         {"hasPoststart", r.has_poststart_hooks}, {"hasPoststop", r.has_poststop_hooks},
     };
+    if (r.shared_rootfs_mount != 0) {
+        j["sharedRootfsMount"] = r.shared_rootfs_mount;
+        j["sharedMountNs"] = r.shared_mount_ns;
+    }
     return j.dump();
 }
 
@@ -48,6 +52,8 @@ ContainerRecord record_from_json(const std::string& text, const std::string& whe
         r.overlay_dir = j.value("overlayDir", "");
         r.has_poststart_hooks = j.value("hasPoststart", false);
         r.has_poststop_hooks = j.value("hasPoststop", false);
+        r.shared_rootfs_mount = j.value("sharedRootfsMount", uint64_t{0});
+        r.shared_mount_ns = j.value("sharedMountNs", "");
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw common::Error(where + ": corrupt container state: " + e.what());

@@ -24,6 +24,12 @@ struct ContainerRecord {
     uint64_t pid_start_time = 0;
     std::string cgroup;          // cgroups::Manager::save()
     std::string overlay_dir;     // our writable layer to remove on delete, or ""
+    // A container without a mount namespace of its own mounts its rootfs
+    // (a bind onto itself, with every config mount beneath) in the host's
+    // or a joined namespace: that mount's id, detached again on delete, and
+    // the joined namespace's path ("" for the runtime's own).
+    uint64_t shared_rootfs_mount = 0;
+    std::string shared_mount_ns;
     // Whether the saved config has poststart/poststop hooks, so that start
     // and delete parse it only when they must.
     bool has_poststart_hooks = false;

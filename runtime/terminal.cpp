@@ -28,6 +28,11 @@ common::UniqueFd setup_container_terminal(const oci::Process& process, bool bind
     // that the image could have replaced.
     common::UniqueFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!slave) common::throw_errno("process.terminal: open the pty peer");
+    // The terminal belongs to the process's user, as in runc; its group
+    // stays the one devpts gives (gid=5, "tty", in the default config).
+    if (::fchown(slave.get(), process.user.uid, static_cast<gid_t>(-1)) < 0) {
+        common::throw_errno("process.terminal: chown the pty to uid " + std::to_string(process.user.uid));
+    }
     if (process.consoleSize) {
         struct winsize ws {};
         ws.ws_row = static_cast<unsigned short>(process.consoleSize->height);

@@ -96,12 +96,12 @@ crun start "$PREFIX-hooks"
 sleep 0.2
 crun delete --force "$PREFIX-hooks"
 expect_eq "hooks run in order with the state on stdin" \
-  "prestart creating $PREFIX-hooks|createRuntime creating $PREFIX-hooks|createContainer creating $PREFIX-hooks|startContainer creating $PREFIX-hooks|poststart running $PREFIX-hooks|poststop stopped $PREFIX-hooks" \
+  "prestart created $PREFIX-hooks|createRuntime created $PREFIX-hooks|createContainer creating $PREFIX-hooks|startContainer created $PREFIX-hooks|poststart running $PREFIX-hooks|poststop stopped $PREFIX-hooks" \
   "$(tr '\n' '|' < "$log" | sed 's/|$//')"
 : > "$log"
 crun run --bundle "$WORK/hooks" "$PREFIX-runhooks"
 expect_eq "run calls the same hooks in the same order, startContainer too" \
-  "prestart creating $PREFIX-runhooks|createRuntime creating $PREFIX-runhooks|createContainer creating $PREFIX-runhooks|startContainer creating $PREFIX-runhooks|poststart running $PREFIX-runhooks|poststop stopped $PREFIX-runhooks" \
+  "prestart created $PREFIX-runhooks|createRuntime created $PREFIX-runhooks|createContainer creating $PREFIX-runhooks|startContainer created $PREFIX-runhooks|poststart running $PREFIX-runhooks|poststop stopped $PREFIX-runhooks" \
   "$(tr '\n' '|' < "$log" | sed 's/|$//')"
 make_bundle "$WORK/badhook" '.hooks = {"createRuntime": [{"path": "/bin/false"}]}'
 crun run --bundle "$WORK/badhook" "$PREFIX-badhook" 2>"$WORK/err"

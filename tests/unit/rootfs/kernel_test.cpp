@@ -241,8 +241,8 @@ rootfs::Context context_of(const oci::Spec& spec) {
 }
 
 void run_all(const rootfs::Context& ctx) {
-    rootfs::prepare(ctx);
-    rootfs::enter(ctx);
+    common::UniqueFd root = rootfs::prepare(ctx);
+    rootfs::enter(ctx, root.get());
     rootfs::finalize(ctx);
 }
 
@@ -367,13 +367,13 @@ TEST_CASE("mount destinations through symlinks land inside the rootfs") {
     const std::string inside = outside.path.string();  // same path, seen inside the container
 
     Outcome o = in_namespaces([&](Report& r) {
-        rootfs::prepare(ctx);
+        common::UniqueFd root = rootfs::prepare(ctx);
         // Before pivot the host paths are still visible in this namespace:
         // nothing may have been mounted or created there.
         r.check(fs_type(inside) != TMPFS_MAGIC || inside.rfind("/tmp", 0) == 0, "host dir untouched");
         r.check(dir_entries(inside) == 0, "host dir " + inside + " is still empty");
         r.check(!fs::exists(tmp.path.parent_path() / "y"), "no y above the rootfs");
-        rootfs::enter(ctx);
+        rootfs::enter(ctx, root.get());
         rootfs::finalize(ctx);
         r.check(fs_type(inside + "/x") == TMPFS_MAGIC, "tmpfs at <rootfs>" + inside + "/x");
         r.check(fs_type("/evil/x") == TMPFS_MAGIC, "/evil/x reaches it inside");

@@ -3,8 +3,8 @@
 #   tests/run-sanitized.sh [ctest args...]
 # Configures -DCRUNLITE_SANITIZE=ON into build-asan (BUILD_DIR overrides),
 # builds with JOBS (default 2) and runs ctest there. CI runs it with
-# -LE "vm|bench": the VM test boots its own static build, the benchmark
-# measures, neither is a sanitizer's business.
+# -LE "vm|bench|conformance": the VM test boots its own static build, the
+# benchmark measures, and the validation suite ran on the real build.
 #
 # A report fails the run even when the test that triggered it did not look
 # (a detached runtime, stderr sent to a file): every report goes to a file

@@ -1,10 +1,14 @@
 #!/bin/sh
 # Installs what building and testing crun-lite needs on Debian 12 (as root).
-# Skips apt entirely when everything is already there.
+# Skips apt entirely when everything is already there. Besides the build:
+# runc (the reference the tests compare with), golang-go (builds the OCI
+# validation suite and its profile generator), and
+# golang-github-docker-docker-dev (for Docker's default seccomp profile).
 set -eu
 packages="g++ cmake make pkg-config nlohmann-json3-dev libseccomp-dev libcap-dev libspdlog-dev
 libcli11-dev doctest-dev busybox-static jq procps iproute2 util-linux
-containerd podman conmon catatonit"
+containerd podman conmon catatonit runc strace
+golang-go golang-github-docker-docker-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

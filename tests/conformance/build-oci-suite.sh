@@ -4,15 +4,26 @@
 # a scratch dir (the shared copy is read-only), `make tool runtimetest
 # validation-executables` with -mod=vendor and no module proxy. Prints the
 # suite's directory, or with `tool` the path of oci-runtime-tool.
-#   OCI_SUITE_SRC   where the suite is (default ../shared/oci-runtime-tools)
+#   OCI_SUITE_SRC   where the suite is (default ../shared/oci-runtime-tools,
+#                   then /work/shared/oci-runtime-tools)
 #   OCI_SUITE_WORK  where it is built (default build/oci-suite); reused
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-src=${OCI_SUITE_SRC:-$top/../shared/oci-runtime-tools}
+# The workplace keeps it beside the checkout (../shared); a clone elsewhere
+# finds it at the workplace's fixed path.
+src=${OCI_SUITE_SRC:-}
+if [ -z "$src" ]; then
+    for candidate in "$top/../shared/oci-runtime-tools" /work/shared/oci-runtime-tools; do
+        [ -d "$candidate/validation" ] && { src=$candidate; break; }
+    done
+fi
 work=$(mkdir -p "${OCI_SUITE_WORK:-$top/build/oci-suite}" && cd "${OCI_SUITE_WORK:-$top/build/oci-suite}" && pwd)
 suite=$work/src
 
-[ -d "$src/validation" ] || { echo "build-oci-suite: no suite at $src (set OCI_SUITE_SRC)" >&2; exit 2; }
+[ -d "${src:-/nonexistent}/validation" ] || {
+    echo "build-oci-suite: no validation suite in $top/../shared/oci-runtime-tools or /work/shared (set OCI_SUITE_SRC)" >&2
+    exit 2
+}
 command -v go >/dev/null || { echo "build-oci-suite: go is not installed (Debian: golang-go)" >&2; exit 2; }
 stamp="tool+runtimetest+validation $(cat "$src/SOURCE.md" "$src/go.sum" 2>/dev/null | cksum)"
 mkdir -p "$work"

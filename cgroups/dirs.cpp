@@ -53,6 +53,25 @@ void make_dirs(const std::string& base, const std::string& dir, std::vector<std:
     common::throw_errno("mkdir " + dir, ENOENT);
 }
 
+std::vector<std::string> missing_dirs(const std::string& base, const std::string& dir) {
+    std::vector<std::string> missing;
+    if (dir.compare(0, base.size(), base) != 0) return missing;
+    std::string path = base;
+    std::string_view rest(dir);
+    rest.remove_prefix(base.size());
+    while (!rest.empty()) {
+        while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+        if (rest.empty()) break;
+        auto slash = rest.find('/');
+        path += "/" + std::string(rest.substr(0, slash));
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+        struct stat st;
+        // Once one is missing, every one below it is too.
+        if (!missing.empty() || ::stat(path.c_str(), &st) < 0) missing.push_back(path);
+    }
+    return missing;
+}
+
 void share_parent(const std::string& leaf, std::vector<std::string>& created) {
     const std::string parent = leaf.substr(0, leaf.rfind('/'));
     if (std::find(created.begin(), created.end(), parent) == created.end()) created.insert(created.begin(), parent);
@@ -125,10 +144,10 @@ void remove_dirs(const std::vector<std::string>& created, const std::string& lea
     int first_errno = 0;
     for (auto it = created.rbegin(); it != created.rend(); ++it) {
         const std::string& dir = *it;
-        const int err = rmdir_retrying(dir);
+        const bool ours = dir == leaf;
+        const int err = ours ? rmdir_retrying(dir) : (remove_now(dir) ? 0 : errno);
         if (err == 0) continue;
         // An ancestor we made may since hold another container's cgroup.
-        const bool ours = dir == leaf;
         if (!ours && (err == EBUSY || err == ENOTEMPTY)) continue;
         if (first_error.empty()) {
             first_error = "rmdir " + dir;

@@ -16,6 +16,11 @@ namespace cgroups {
 // An existing `dir` is fine: the container joins it.
 void make_dirs(const std::string& base, const std::string& dir, std::vector<std::string>& created);
 
+// The directories make_dirs(base, dir) would create now: those missing,
+// outermost first. A record of them made before creating them lets a
+// later destroy clean up after a runtime that died part-way.
+std::vector<std::string> missing_dirs(const std::string& base, const std::string& dir);
+
 // The runtime's own parent directory (<own>/crun-lite, where containers
 // without a cgroupsPath go) is shared by its containers: whichever is
 // destroyed last removes it, whoever made it. Records leaf's parent in
@@ -25,10 +30,10 @@ void share_parent(const std::string& leaf, std::vector<std::string>& created);
 
 // Removes the directories in `created` (as make_dirs recorded them),
 // deepest first. The kernel answers EBUSY while a dying task still counts,
-// so each rmdir is retried a few times with short sleeps. A missing
-// directory is already gone. An intermediate directory that now holds
-// someone else's cgroups is left alone; only failing to remove `leaf`
-// (or a directory below it) is an error.
+// so the rmdir of `leaf` is retried a few times with short sleeps. A
+// missing directory is already gone. An intermediate directory that now
+// holds someone else's cgroups is left alone at once (tried once: nothing
+// of ours is dying in it); only failing to remove `leaf` is an error.
 void remove_dirs(const std::vector<std::string>& created, const std::string& leaf);
 
 // One rmdir, no retry: true when `dir` is gone. The fast path of a

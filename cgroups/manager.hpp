@@ -121,16 +121,21 @@ public:
     // Moves a process into the cgroup, in every hierarchy.
     virtual void add_process(pid_t pid) = 0;
     // An O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP): the cgroup on v2, its
-    // unified part on a hybrid host, -1 on a pure v1 host. The manager owns
-    // the fd (O_CLOEXEC); it stays open until the manager is destroyed.
+    // unified part on a hybrid host, -1 on a pure v1 host, and -1 for a
+    // unified cgroup that was there before create(): one that has seen
+    // cgroup.kill kills every child cloned into it (the fork compares its
+    // kill count with the parent cgroup's; seen on Linux 6.18), so a
+    // process joins such a cgroup through cgroup.procs, as runc always
+    // does. The manager owns the fd (O_CLOEXEC) until it is destroyed.
     virtual int clone_into_fd() = 0;
-    // The v1 hierarchies CLONE_INTO_CGROUP cannot reach, as the `tasks`
-    // files in which a single-threaded process writes "0" to move itself
-    // (join_self). Moving oneself that way skips the kernel's global
+    // The hierarchies CLONE_INTO_CGROUP does not reach, as the files in
+    // which a single-threaded process writes "0" to move itself
+    // (join_self): v1 `tasks`, and a pre-existing unified cgroup's
+    // cgroup.procs. Moving oneself that way skips the kernel's global
     // threadgroup lock, whose first write-locking in a process waits for an
     // RCU grace period: 6-10 ms here, the largest single wait of a start
     // when the runtime writes the child's pid to cgroup.procs instead.
-    // Empty on v2.
+    // Empty on v2 for a cgroup create() made.
     virtual std::vector<std::string> self_join_files() const = 0;
 
     virtual void freeze() = 0;
@@ -148,6 +153,10 @@ public:
 
     // Serialised form kept in the container's state, for later commands.
     virtual std::string save() const = 0;
+    // What save() will say once create() has made the directories: those
+    // missing now count as made by this container. Saved before create(),
+    // so that a runtime killed part-way leaves destroy() what it needs.
+    virtual std::string save_planned() const = 0;
 
     // Notes from the last apply() about fields accepted but not enforced
     // (e.g. memory.kernel, which Linux 6.x ignores), for the caller to log.

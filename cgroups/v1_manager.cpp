@@ -230,7 +230,7 @@ void V1Manager::add_process(pid_t pid) {
 
 int V1Manager::clone_into_fd() {
     const Dir* u = unified_dir();
-    if (!u) return -1;
+    if (!u || !owns_leaf(*u)) return -1;
     if (!unified_fd_) unified_fd_ = common::open_or_throw(u->path, O_RDONLY | O_DIRECTORY);
     return unified_fd_.get();
 }
@@ -239,6 +239,7 @@ std::vector<std::string> V1Manager::self_join_files() const {
     std::vector<std::string> files;
     for (const auto& d : dirs_) {
         if (!d.unified) files.push_back(d.path + "/tasks");
+        else if (!owns_leaf(d)) files.push_back(d.path + "/cgroup.procs");  // see clone_into_fd
     }
     return files;
 }
@@ -343,16 +344,31 @@ void V1Manager::destroy() {
     if (first) throw *first;
 }
 
-std::string V1Manager::save() const {
-    nlohmann::json dirs = nlohmann::json::array();
-    for (auto& d : dirs_)
-        dirs.push_back({{"name", d.name},
+namespace {
+template <typename Created>
+std::string v1_json(const std::vector<V1Manager::Dir>& dirs, bool enable_in_parents, Created created_of) {
+    nlohmann::json list = nlohmann::json::array();
+    for (auto& d : dirs)
+        list.push_back({{"name", d.name},
                         {"controllers", d.controllers},
                         {"mount_point", d.mount_point},
                         {"path", d.path},
-                        {"created", d.created},
+                        {"created", created_of(d)},
                         {"unified", d.unified}});
-    return nlohmann::json{{"kind", "v1"}, {"enable_in_parents", enable_in_parents_}, {"dirs", dirs}}.dump();
+    return nlohmann::json{{"kind", "v1"}, {"enable_in_parents", enable_in_parents}, {"dirs", list}}.dump();
+}
+}  // namespace
+
+std::string V1Manager::save() const {
+    return v1_json(dirs_, enable_in_parents_, [](const Dir& d) { return d.created; });
+}
+
+std::string V1Manager::save_planned() const {
+    return v1_json(dirs_, enable_in_parents_, [&](const Dir& d) {
+        std::vector<std::string> planned = missing_dirs(d.mount_point, d.path);
+        if (shared_parent_) share_parent(d.path, planned);
+        return planned;
+    });
 }
 
 std::unique_ptr<V1Manager> V1Manager::from_json(const nlohmann::json& saved) {

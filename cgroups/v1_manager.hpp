@@ -50,6 +50,7 @@ public:
     std::vector<Hierarchy> hierarchies() const override;
     void destroy() override;
     std::string save() const override;
+    std::string save_planned() const override;
     std::vector<std::string> notes() const override { return notes_; }
 
     const std::vector<Dir>& dirs() const { return dirs_; }

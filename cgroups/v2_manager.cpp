@@ -105,8 +105,14 @@ void V2Manager::apply(const oci::Resources& r) {
 void V2Manager::add_process(pid_t pid) { write_pid(path_, pid); }
 
 int V2Manager::clone_into_fd() {
+    if (!owns_leaf()) return -1;  // see Manager::clone_into_fd
     if (!dir_fd_) dir_fd_ = common::open_or_throw(path_, O_RDONLY | O_DIRECTORY);
     return dir_fd_.get();
+}
+
+std::vector<std::string> V2Manager::self_join_files() const {
+    if (owns_leaf()) return {};
+    return {path_ + "/cgroup.procs"};
 }
 
 void V2Manager::freeze() { unified::set_frozen(path_, true); }
@@ -146,13 +152,24 @@ void V2Manager::destroy() {
     remove_dirs(rest, path_);
 }
 
-std::string V2Manager::save() const {
+namespace {
+std::string v2_json(const std::string& mount_point, const std::string& path, const std::vector<std::string>& created,
+                    bool enable_in_parents) {
     return nlohmann::json{{"kind", "v2"},
-                          {"mount_point", mount_point_},
-                          {"path", path_},
-                          {"created", created_},
-                          {"enable_in_parents", enable_in_parents_}}
+                          {"mount_point", mount_point},
+                          {"path", path},
+                          {"created", created},
+                          {"enable_in_parents", enable_in_parents}}
         .dump();
+}
+}  // namespace
+
+std::string V2Manager::save() const { return v2_json(mount_point_, path_, created_, enable_in_parents_); }
+
+std::string V2Manager::save_planned() const {
+    std::vector<std::string> planned = missing_dirs(mount_point_, path_);
+    if (shared_parent_) share_parent(path_, planned);
+    return v2_json(mount_point_, path_, planned, enable_in_parents_);
 }
 
 std::unique_ptr<V2Manager> V2Manager::from_json(const nlohmann::json& saved) {

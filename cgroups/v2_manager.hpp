@@ -28,7 +28,7 @@ public:
     void apply(const oci::Resources& resources) override;
     void add_process(pid_t pid) override;
     int clone_into_fd() override;
-    std::vector<std::string> self_join_files() const override { return {}; }
+    std::vector<std::string> self_join_files() const override;
     void freeze() override;
     void thaw() override;
     bool frozen() const override;
@@ -38,6 +38,7 @@ public:
     std::vector<Hierarchy> hierarchies() const override;
     void destroy() override;
     std::string save() const override;
+    std::string save_planned() const override;
     std::vector<std::string> notes() const override { return notes_; }
 
     const std::string& path() const { return path_; }

@@ -194,6 +194,7 @@ int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
     const oci::Hooks* hooks = p.spec.hooks ? &*p.spec.hooks : nullptr;
     launched.record.has_poststart_hooks = hooks && !hooks->poststart.empty();
     launched.record.has_poststop_hooks = hooks && !hooks->poststop.empty();
+    launched.record.launching = false;
     Container c{std::move(dir), std::move(launched.record), std::move(launched.cgroup)};
     try {
         c.dir.save(c.record);

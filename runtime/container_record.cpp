@@ -15,6 +15,7 @@ std::string to_json(const ContainerRecord& r) {
         {"cgroup", r.cgroup},   {"overlayDir", r.overlay_dir},
         {"hasPoststart", r.has_poststart_hooks}, {"hasPoststop", r.has_poststop_hooks},
     };
+    if (r.launching) j["launching"] = true;
     if (r.shared_rootfs_mount != 0) {
         j["sharedRootfsMount"] = r.shared_rootfs_mount;
         j["sharedMountNs"] = r.shared_mount_ns;
@@ -52,6 +53,7 @@ ContainerRecord record_from_json(const std::string& text, const std::string& whe
         r.overlay_dir = j.value("overlayDir", "");
         r.has_poststart_hooks = j.value("hasPoststart", false);
         r.has_poststop_hooks = j.value("hasPoststop", false);
+        r.launching = j.value("launching", false);
         r.shared_rootfs_mount = j.value("sharedRootfsMount", uint64_t{0});
         r.shared_mount_ns = j.value("sharedMountNs", "");
         return r;

@@ -23,6 +23,11 @@ struct ContainerRecord {
     // a later process that reuses its pid.
     uint64_t pid_start_time = 0;
     std::string cgroup;          // cgroups::Manager::save()
+    // Saved before the first side effect of create/run, with the cgroup as
+    // Manager::save_planned() says it, and cleared by the final save: a
+    // runtime killed in between leaves what delete --force needs. While it
+    // is set the container is "creating" (or "stopped" once its init died).
+    bool launching = false;
     std::string overlay_dir;     // our writable layer to remove on delete, or ""
     // A container without a mount namespace of its own mounts its rootfs
     // (a bind onto itself, with every config mount beneath) in the host's

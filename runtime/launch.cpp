@@ -77,6 +77,12 @@ Launched launch_container(const LaunchRequest& req) {
     namespaces::Plan plan = namespaces::plan(linux);
 
     out.cgroup = cgroups::make_manager({req.id, linux.cgroupsPath});
+    // Before the first side effect: what delete --force needs if this
+    // process dies anywhere from here on (the cgroups it is about to make,
+    // which hold every process it starts).
+    out.record.launching = true;
+    out.record.cgroup = out.cgroup->save_planned();
+    req.dir->save(out.record);
     LaunchRollback rollback;
     rollback.cgroup = out.cgroup.get();
     out.cgroup->create();

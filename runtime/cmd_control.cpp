@@ -1,10 +1,26 @@
 // kill, delete, pause, resume: acting on an existing container.
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <optional>
+
 #include "common/error.hpp"
 #include "runtime/commands.hpp"
 #include "runtime/container_ops.hpp"
+#include "runtime/container_remains.hpp"
 
 namespace runtime {
+
+namespace {
+
+bool nothing_written(const ContainerDir& dir) {
+    struct stat st;
+    return ::stat(dir.file("state.json").c_str(), &st) < 0 && errno == ENOENT &&
+           ::stat(dir.file("config.json").c_str(), &st) < 0 && errno == ENOENT;
+}
+
+}  // namespace
 
 int cmd_kill(const GlobalOptions& g, const std::string& id, const std::string& signal, bool all) {
     int sig = parse_signal(signal);
@@ -20,11 +36,26 @@ int cmd_kill(const GlobalOptions& g, const std::string& id, const std::string& s
 int cmd_delete(const GlobalOptions& g, const std::string& id, bool force) {
     StateStore store(g.root);
     validate_container_id(id);
-    if (!store.exists(id)) {
+    std::optional<ContainerDir> dir = store.open_if_exists(id);
+    if (!dir) {
         if (force) return 0;
         throw common::Error("container \"" + id + "\" does not exist");
     }
-    Container c = open_container(store, id);
+    ContainerRecord record;
+    std::unique_ptr<cgroups::Manager> cgroup;
+    try {
+        record = load_record(*dir);
+        cgroup = load_cgroup(*dir, record);
+    } catch (const UnreadableState&) {
+        // Without the record nothing says whether it still runs: only
+        // --force may kill what can be found of it (the message says so).
+        // A directory whose create stopped before writing anything in it
+        // holds nothing to kill, and goes as runc removes it.
+        if (!force && !nothing_written(*dir)) throw;
+        destroy_remains(store, *dir, id);
+        return 0;
+    }
+    Container c{std::move(*dir), std::move(record), std::move(cgroup)};
     oci::Status status = c.status();
     if (!force && (status == oci::Status::running || status == oci::Status::paused)) {
         throw common::Error("cannot delete container " + id + " that is not stopped: " + oci::to_string(status));

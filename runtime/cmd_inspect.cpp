@@ -1,10 +1,12 @@
 // state, list, ps: reading a container's state without changing it.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -12,8 +14,11 @@
 
 #include "common/error.hpp"
 #include "common/file.hpp"
+#include "oci/version.hpp"
 #include "runtime/commands.hpp"
 #include "runtime/container_ops.hpp"
+#include "runtime/container_remains.hpp"
+#include "runtime/logging.hpp"
 
 namespace runtime {
 
@@ -44,6 +49,49 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
     }
 }
 
+// A container list cannot read: a row all the same, status "unknown", from
+// what survives of its state.json, so that nothing the runtime made goes
+// out of sight (delete --force removes it).
+struct UnknownRow {
+    std::string id;
+    std::string reason;
+    SalvagedState salvaged;
+};
+
+// The container `id` as list shows it: its record and cgroup, or why they
+// cannot be read. nullopt for a directory a create is still working on.
+std::optional<Container> read_for_list(const StateStore& store, const std::string& id,
+                                       std::optional<UnknownRow>& unknown) {
+    // Read without the lock: list must not wait for a create in progress
+    // (save() renames a whole file into place, so no read sees half of one).
+    const std::string path = store.root() + "/" + id;
+    std::optional<std::string> text;
+    try {
+        text = common::read_file_if_exists(path + "/state.json");
+    } catch (const common::Error& e) {
+        unknown = UnknownRow{id, e.what(), {}};
+        return std::nullopt;
+    }
+    if (!text) {
+        // A create that has not saved yet holds the lock; one that died
+        // before saving left its config.json copy and no lock. (Without
+        // config.json it made nothing outside the directory yet.)
+        struct stat st;
+        if (::stat((path + "/config.json").c_str(), &st) == 0 && !store.busy(id))
+            unknown = UnknownRow{id, "no state.json: its create did not finish", {}};
+        return std::nullopt;
+    }
+    try {
+        ContainerDir dir(path, common::UniqueFd());
+        ContainerRecord record = parse_state(*text, id, path + "/state.json");
+        std::unique_ptr<cgroups::Manager> cgroup = load_cgroup(dir, record);
+        return Container{std::move(dir), std::move(record), std::move(cgroup)};
+    } catch (const UnreadableState& e) {
+        unknown = UnknownRow{id, e.reason(), salvage_state(*text, id)};
+        return std::nullopt;
+    }
+}
+
 }  // namespace
 
 int cmd_list(const GlobalOptions& g, const std::string& format, bool quiet) {
@@ -52,25 +100,41 @@ int cmd_list(const GlobalOptions& g, const std::string& format, bool quiet) {
     std::vector<std::vector<std::string>> rows{{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
     nlohmann::json all = nlohmann::json::array();
     for (const auto& id : store.list_ids()) {
-        // Read without the lock: list must not wait for a create in progress.
-        std::string path = store.root() + "/" + id;
-        auto text = common::read_file_if_exists(path + "/state.json");
-        if (!text) continue;
-        Container c{ContainerDir(path, common::UniqueFd()), record_from_json(*text, path), nullptr};
-        try {
-            if (!c.record.cgroup.empty()) c.cgroup = cgroups::load_manager(c.record.cgroup);
-        } catch (const common::Error&) {
+        std::optional<UnknownRow> unknown;
+        std::optional<Container> c = read_for_list(store, id, unknown);
+        if (unknown) {
+            log_warn("list: container \"" + id + "\": unreadable state: " + unknown->reason + "; \"delete --force " +
+                     id + "\" kills what is left of it and removes it");
+            const SalvagedState& s = unknown->salvaged;
+            if (quiet) {
+                std::cout << id << "\n";
+            } else if (format == "json") {
+                nlohmann::json row;
+                row["ociVersion"] = oci::kSpecVersion;
+                row["id"] = id;
+                row["pid"] = 0;
+                row["status"] = "unknown";
+                row["bundle"] = s.bundle;
+                row["rootfs"] = s.rootfs;
+                row["created"] = s.created;
+                row["owner"] = s.owner;
+                all.push_back(row);
+            } else {
+                rows.push_back({id, "0", "unknown", s.bundle, s.created, s.owner});
+            }
+            continue;
         }
-        oci::Status status = c.status();
+        if (!c) continue;
+        oci::Status status = c->status();
         if (quiet) {
             std::cout << id << "\n";
             continue;
         }
         if (format == "json") {
-            all.push_back(nlohmann::json::parse(c.state_json(status)));
+            all.push_back(nlohmann::json::parse(c->state_json(status)));
         } else {
-            rows.push_back({id, std::to_string(status == oci::Status::stopped ? 0 : c.record.pid),
-                            oci::to_string(status), c.record.bundle, c.record.created, c.record.owner});
+            rows.push_back({id, std::to_string(status == oci::Status::stopped ? 0 : c->record.pid),
+                            oci::to_string(status), c->record.bundle, c->record.created, c->record.owner});
         }
     }
     if (quiet) return 0;

@@ -14,6 +14,7 @@
 #include "oci/parse.hpp"
 #include "oci/version.hpp"
 #include "rootfs/rootfs.hpp"
+#include "runtime/container_remains.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/process_info.hpp"
@@ -40,18 +41,21 @@ std::string Container::state_json(oci::Status status) const { return runtime::st
 
 oci::Spec Container::saved_spec() const { return oci::load_spec(dir.path()); }
 
+ContainerRecord load_record(const ContainerDir& dir) { return dir.load(); }
+
+std::unique_ptr<cgroups::Manager> load_cgroup(const ContainerDir& dir, const ContainerRecord& record) {
+    if (record.cgroup.empty()) return nullptr;
+    try {
+        return cgroups::load_manager(record.cgroup);
+    } catch (const common::Error& e) {
+        throw UnreadableState(record.id, dir.file("state.json"), std::string("its \"cgroup\" member: ") + e.what());
+    }
+}
+
 Container open_container(const StateStore& store, const std::string& id) {
     ContainerDir dir = store.open(id);
-    struct stat st;
-    if (::stat(dir.file("state.json").c_str(), &st) < 0) {
-        // Claimed but never finished (a create in progress or one that died).
-        ContainerRecord record;
-        record.id = id;
-        return Container{std::move(dir), record, nullptr};
-    }
-    ContainerRecord record = dir.load();
-    std::unique_ptr<cgroups::Manager> cgroup;
-    if (!record.cgroup.empty()) cgroup = cgroups::load_manager(record.cgroup);
+    ContainerRecord record = load_record(dir);
+    std::unique_ptr<cgroups::Manager> cgroup = load_cgroup(dir, record);
     return Container{std::move(dir), std::move(record), std::move(cgroup)};
 }
 
@@ -84,12 +88,20 @@ int parse_signal(const std::string& text) {
 void signal_container(const Container& c, int signal, bool all) {
     if (all && c.cgroup) {
         c.cgroup->kill_all(signal);
-        return;
-    }
-    if (::kill(c.record.pid, signal) < 0) {
+    } else if (::kill(c.record.pid, signal) < 0) {
         if (errno == ESRCH) throw common::Error("container not running: no such process");
         common::throw_errno("kill " + std::to_string(c.record.pid));
     }
+    // After the signal, so that nothing forks in between; only for SIGKILL,
+    // the one signal that ends the pause of the container for good.
+    if (signal != SIGKILL || !c.cgroup) return;
+    bool frozen = false;
+    try {
+        frozen = c.cgroup->frozen();
+    } catch (const common::Error&) {
+        // No freezer state to read: nothing can be frozen either.
+    }
+    if (frozen) c.cgroup->thaw();
 }
 
 namespace {
@@ -109,12 +121,19 @@ void wait_gone(const ContainerRecord& record) {
 }  // namespace
 
 void destroy_container(const StateStore& store, Container& c) {
-    if (c.record.pid > 0 && c.init_alive()) {
-        if (c.cgroup) {
+    const bool alive = c.record.pid > 0 && c.init_alive();
+    // A create that died part-way recorded no pid: its cgroup is where its
+    // processes are, if any.
+    if (c.cgroup && (alive || c.record.launching)) {
+        try {
             c.cgroup->kill_all(SIGKILL);
             // A frozen cgroup holds the SIGKILL until thawed.
             if (c.cgroup->frozen()) c.cgroup->thaw();
+        } catch (const common::Error&) {
+            if (!c.record.launching) throw;  // half-made: what is missing was never made
         }
+    }
+    if (alive) {
         ::kill(c.record.pid, SIGKILL);
         wait_gone(c.record);
     }
@@ -126,7 +145,17 @@ void destroy_container(const StateStore& store, Container& c) {
             log_warn(std::string("poststop hooks: ") + e.what());
         }
     }
-    if (c.cgroup) c.cgroup->destroy();
+    if (c.cgroup) {
+        try {
+            c.cgroup->destroy();
+        } catch (const common::Error& e) {
+            // Still busy: processes outlived the init (no pid namespace, or
+            // moved out of its reach). The error path alone pays for this.
+            log_debug([&] { return std::string("delete: ") + e.what() + ": killing what is left in the cgroup"; });
+            kill_cgroup_processes(*c.cgroup);
+            c.cgroup->destroy();
+        }
+    }
     rootfs::detach_shared_root(c.record.rootfs, c.record.shared_rootfs_mount, c.record.shared_mount_ns);
     if (!c.record.overlay_dir.empty()) remove_tree(c.record.overlay_dir);
     store.remove(c.record.id);

@@ -25,18 +25,30 @@ struct Container {
     oci::Spec saved_spec() const;
 };
 
-// Opens and locks a container; "container \"x\" does not exist" otherwise.
+// Opens and locks a container; "container \"x\" does not exist" otherwise,
+// UnreadableState when its state.json (or the cgroup saved in it) cannot
+// be read.
 Container open_container(const StateStore& store, const std::string& id);
+
+// The two halves of open_container, for a caller that keeps the locked
+// directory when the state turns out unreadable (delete --force).
+ContainerRecord load_record(const ContainerDir& dir);
+std::unique_ptr<cgroups::Manager> load_cgroup(const ContainerDir& dir, const ContainerRecord& record);
 
 // runc-style signal names: "KILL", "SIGKILL", "9".
 int parse_signal(const std::string& text);
 
 // Sends `signal` to the init, or with `all` to every process of the cgroup.
+// A paused container is thawed after SIGKILL, as runc does: its frozen
+// tasks would otherwise hold the signal until someone resumes it. Other
+// signals stay pending until resume (runc 1.1.5 thaws after any signal
+// with `all`, even 0, which moby#37137 reports as a bug).
 void signal_container(const Container& c, int signal, bool all);
 
 // Kills what is left (SIGKILL to the whole cgroup), waits for the init to
 // go, runs poststop hooks, removes the cgroup, the overlay layer and the
-// state directory.
+// state directory. A record without an init (a create that stopped part
+// way) or a cgroup that stays busy gets its cgroup emptied first.
 void destroy_container(const StateStore& store, Container& c);
 
 }  // namespace runtime

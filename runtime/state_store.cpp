@@ -7,11 +7,86 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "common/file.hpp"
 
 namespace runtime {
+
+UnreadableState::UnreadableState(const std::string& id, const std::string& path, const std::string& reason)
+    : common::Error("container \"" + id + "\": unreadable state: " + reason + " (" + path + "); \"delete --force " +
+                    id + "\" kills what is left of it and removes it"),
+      id_(id),
+      reason_(reason) {}
+
+namespace {
+
+// The parser's messages start with "[json.exception.type_error.302] ".
+std::string without_exception_tag(std::string message) {
+    auto tag = message.find("[json.exception.");
+    auto end = tag == std::string::npos ? tag : message.find("] ", tag);
+    if (end != std::string::npos) message.erase(tag, end + 2 - tag);
+    return message;
+}
+
+std::string describe_byte(unsigned char c) {
+    if (c >= 0x20 && c < 0x7f) return std::string("'") + static_cast<char>(c) + "'";
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", c);
+    return hex;
+}
+
+// What is wrong with a state file the record parser refused, in words: the
+// parser's own message quotes the bytes it choked on, which may be
+// anything. "" when the text is a JSON object with the required members:
+// the parser's message (a member of the wrong type) says it best then.
+std::string describe_damage(const std::string& text) {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        return text.empty() ? "state.json is empty" : "state.json holds only whitespace";
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        // e.byte is 1-based; past the end means the input stopped early.
+        if (e.byte > text.size())
+            return "state.json is cut short: its JSON stops unfinished after " + std::to_string(text.size()) +
+                   " bytes";
+        return "state.json is not valid JSON: unexpected " + describe_byte(text[e.byte - 1]) + " at byte " +
+               std::to_string(e.byte) + " of " + std::to_string(text.size());
+    }
+    if (!j.is_object()) return std::string("state.json holds a JSON ") + j.type_name() + ", not an object";
+    for (const char* member : {"id", "bundle"})
+        if (!j.contains(member)) return std::string("state.json has no \"") + member + "\" member";
+    return "";
+}
+
+}  // namespace
+
+ContainerRecord parse_state(const std::string& text, const std::string& id, const std::string& path) {
+    ContainerRecord record;
+    try {
+        record = record_from_json(text, path);
+    } catch (const common::Error& e) {
+        std::string reason = describe_damage(text);
+        if (reason.empty()) {
+            // record_from_json's message: "<where>: corrupt container state: <parser's>".
+            constexpr std::string_view kPrefix = ": corrupt container state: ";
+            std::string message = e.what();
+            auto at = message.find(kPrefix);
+            if (at != std::string::npos) message = message.substr(at + kPrefix.size());
+            reason = "state.json: " + without_exception_tag(message);
+        }
+        throw UnreadableState(id, path, reason);
+    }
+    // A file copied or renamed from another container's directory would
+    // make every command act on that one's processes.
+    if (record.id != id) throw UnreadableState(id, path, "state.json names another container, \"" + record.id + "\"");
+    return record;
+}
 
 void validate_container_id(const std::string& id) {
     auto ok_first = [](char c) {
@@ -52,8 +127,18 @@ void mkdir_p(const std::string& path, mode_t mode) {
 }  // namespace
 
 ContainerRecord ContainerDir::load() const {
-    std::string path = file("state.json");
-    return record_from_json(common::read_file(path), path);
+    const std::string path = file("state.json");
+    const std::string id = path_.substr(path_.rfind('/') + 1);
+    std::optional<std::string> text;
+    try {
+        text = common::read_file_if_exists(path);
+    } catch (const common::Error& e) {
+        throw UnreadableState(id, path, e.what());
+    }
+    // The directory is ours and locked: no create is working on it, so it
+    // is one that stopped before its first save.
+    if (!text) throw UnreadableState(id, path, "no state.json: its create did not finish");
+    return parse_state(*text, id, path);
 }
 
 void ContainerDir::unlock() const {
@@ -107,6 +192,15 @@ ContainerDir StateStore::open(const std::string& id) const {
 bool StateStore::exists(const std::string& id) const {
     struct stat st;
     return ::stat((root_ + "/" + id).c_str(), &st) == 0;
+}
+
+bool StateStore::busy(const std::string& id) const {
+    int fd = ::open((root_ + "/" + id).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    common::UniqueFd owner(fd);
+    // flock locks belong to the open file: ours is released with the fd.
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return false;
+    return errno == EWOULDBLOCK;
 }
 
 void StateStore::remove(const std::string& id) const { remove_tree(root_ + "/" + id); }

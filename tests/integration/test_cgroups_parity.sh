@@ -185,7 +185,7 @@ expect_eq "devices: /dev/xb open at first" ENXIO "$(open_error "$id" /dev/xb)"
 echo '{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 240, "minor": 0, "access": "rw"}]}' \
     > "$WORK/dev.json"
 if command -v strace >/dev/null; then
-    strace -f -y -e trace=write -o "$WORK/strace" "$CRUN" --root "$ROOT" update -r "$WORK/dev.json" "$id"
+    traced -f -y -e trace=write -o "$WORK/strace" "$CRUN" --root "$ROOT" update -r "$WORK/dev.json" "$id"
     writes=$(grep -o 'devices\.\(allow\|deny\)>, "[^"]*"' "$WORK/strace" | sed 's/>, / /' | tr -d '"')
     expect_eq "update of the device rules writes only the difference" "devices.deny c 240:1 rw" "$writes"
 else

@@ -148,7 +148,7 @@ if command -v strace >/dev/null; then
     make_bundle "$WORK/keeper" '.process.args = ["sleep", "3600"]'
     crun run -d --bundle "$WORK/keeper" "$PREFIX-keeper" </dev/null
     make_bundle "$WORK/bad" '.process.args = ["/no/such/program"]'
-    strace -f -e trace=rmdir -o "$WORK/rmdir.trace" "$CRUN" --root "$ROOT" run --bundle "$WORK/bad" "$PREFIX-bad" \
+    traced -f -e trace=rmdir -o "$WORK/rmdir.trace" "$CRUN" --root "$ROOT" run --bundle "$WORK/bad" "$PREFIX-bad" \
         >/dev/null 2>&1 </dev/null
     expect_eq "failed create: its cgroups are gone" "" "$(cgroups_of "$PREFIX-bad")"
     expect_eq "failed create: the busy shared parent was tried at most once per hierarchy" "" \

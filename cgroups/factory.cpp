@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cgroups/rootless.hpp"
 #include "cgroups/v1_manager.hpp"
 #include "cgroups/v2_manager.hpp"
 #include "common/error.hpp"
@@ -9,6 +10,7 @@
 namespace cgroups {
 
 std::unique_ptr<Manager> make_manager(const Config& config, const Layout& layout) {
+    if (config.rootless) return make_rootless_manager(config, layout);
     if (layout.v2) return std::make_unique<V2Manager>(*layout.unified, config);
     return std::make_unique<V1Manager>(layout, config);
 }

@@ -34,6 +34,10 @@ struct Config {
     //  - v1/hybrid, or not root: off. The unified hierarchy of a hybrid host
     //    belongs to the host (systemd); a missing controller is reported.
     std::optional<bool> enable_controllers_in_parents;
+    // The caller is not root (runtime/rootless.hpp decides): make_manager
+    // gives a manager only where the caller can write the cgroup tree, and
+    // nullptr (no cgroup: the container stays in the caller's) elsewhere.
+    bool rootless = false;
 };
 
 // A hierarchy the container's cgroup lives in, for mounting it inside the
@@ -165,6 +169,7 @@ public:
 
 // Picks the implementation for this host (cgroup2 at /sys/fs/cgroup, or
 // v1/hybrid) and resolves the container's paths; touches nothing yet.
+// nullptr for a rootless caller that cannot write the tree (rootless.hpp).
 std::unique_ptr<Manager> make_manager(const Config& config);
 // Reopens a manager from Manager::save() output.
 std::unique_ptr<Manager> load_manager(std::string_view saved);

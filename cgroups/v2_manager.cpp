@@ -27,7 +27,8 @@ V2Manager::V2Manager(const UnifiedHierarchy& hierarchy, const Config& config)
       path_(hierarchy.mount_point + container_path(config, hierarchy.own)),
       own_(hierarchy.own == "/" ? hierarchy.mount_point : hierarchy.mount_point + hierarchy.own),
       enable_in_parents_(config.enable_controllers_in_parents.value_or(::geteuid() == 0)),
-      shared_parent_(!config.cgroups_path) {}
+      shared_parent_(!config.cgroups_path),
+      rootless_(config.rootless) {}
 
 void V2Manager::create() {
     try {
@@ -56,7 +57,7 @@ void V2Manager::need(const std::string& controller, std::string_view field) cons
 void V2Manager::apply(const oci::Resources& r) {
     notes_.clear();
     ControlDir dir(path_);
-    if (!r.devices.empty()) {
+    if (!r.devices.empty() && !rootless_) {
         auto fd = common::open_or_throw(path_, O_RDONLY | O_DIRECTORY);
         attach_device_filter(fd.get(), path_, make_device_filter(r.devices));
     }
@@ -154,28 +155,29 @@ void V2Manager::destroy() {
 
 namespace {
 std::string v2_json(const std::string& mount_point, const std::string& path, const std::vector<std::string>& created,
-                    bool enable_in_parents) {
-    return nlohmann::json{{"kind", "v2"},
-                          {"mount_point", mount_point},
-                          {"path", path},
-                          {"created", created},
-                          {"enable_in_parents", enable_in_parents}}
-        .dump();
+                    bool enable_in_parents, bool rootless) {
+    nlohmann::json j{{"kind", "v2"},
+                     {"mount_point", mount_point},
+                     {"path", path},
+                     {"created", created},
+                     {"enable_in_parents", enable_in_parents}};
+    if (rootless) j["rootless"] = true;
+    return j.dump();
 }
 }  // namespace
 
-std::string V2Manager::save() const { return v2_json(mount_point_, path_, created_, enable_in_parents_); }
+std::string V2Manager::save() const { return v2_json(mount_point_, path_, created_, enable_in_parents_, rootless_); }
 
 std::string V2Manager::save_planned() const {
     std::vector<std::string> planned = missing_dirs(mount_point_, path_);
     if (shared_parent_) share_parent(path_, planned);
-    return v2_json(mount_point_, path_, planned, enable_in_parents_);
+    return v2_json(mount_point_, path_, planned, enable_in_parents_, rootless_);
 }
 
 std::unique_ptr<V2Manager> V2Manager::from_json(const nlohmann::json& saved) {
     return std::make_unique<V2Manager>(saved.at("mount_point").get<std::string>(), saved.at("path").get<std::string>(),
                                        saved.at("created").get<std::vector<std::string>>(),
-                                       saved.value("enable_in_parents", false));
+                                       saved.value("enable_in_parents", false), saved.value("rootless", false));
 }
 
 }  // namespace cgroups

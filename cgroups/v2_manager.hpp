@@ -17,11 +17,13 @@ namespace cgroups {
 class V2Manager final : public Manager {
 public:
     V2Manager(const UnifiedHierarchy& hierarchy, const Config& config);
-    V2Manager(std::string mount_point, std::string path, std::vector<std::string> created, bool enable_in_parents)
+    V2Manager(std::string mount_point, std::string path, std::vector<std::string> created, bool enable_in_parents,
+              bool rootless = false)
         : mount_point_(std::move(mount_point)),
           path_(std::move(path)),
           created_(std::move(created)),
-          enable_in_parents_(enable_in_parents) {}
+          enable_in_parents_(enable_in_parents),
+          rootless_(rootless) {}
     static std::unique_ptr<V2Manager> from_json(const nlohmann::json& saved);
 
     void create() override;
@@ -56,6 +58,10 @@ private:
     std::vector<std::string> created_;
     bool enable_in_parents_ = false;  // Config::enable_controllers_in_parents
     bool shared_parent_ = false;      // no cgroupsPath: <own>/crun-lite/<id>
+    // Config::rootless: a device filter is a BPF program, which takes
+    // CAP_BPF or CAP_SYS_ADMIN on the host; without it, as runc, the
+    // container has only the devices it was given (bound, never mknod'ed).
+    bool rootless_ = false;
     std::vector<std::string> notes_;
     common::UniqueFd dir_fd_;
 };

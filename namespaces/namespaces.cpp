@@ -92,27 +92,6 @@ void enter(const Join& join) {
     }
 }
 
-namespace {
-
-std::string format_mappings(const std::vector<oci::IdMapping>& mappings) {
-    std::string text;
-    for (const auto& m : mappings) {
-        text += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " +
-                std::to_string(m.size) + "\n";
-    }
-    return text;
-}
-
-}  // namespace
-
-void write_id_mappings(pid_t pid, const std::vector<oci::IdMapping>& uids,
-                       const std::vector<oci::IdMapping>& gids) {
-    std::string base = "/proc/" + std::to_string(pid) + "/";
-    // The kernel wants each map in a single write.
-    if (!uids.empty()) common::write_file(base + "uid_map", format_mappings(uids));
-    if (!gids.empty()) common::write_file(base + "gid_map", format_mappings(gids));
-}
-
 void ChildNamespaceScope::remember_own(oci::NamespaceType type) {
     for (const Join& own : own_) {
         if (own.type == type) return;

@@ -42,10 +42,6 @@ Plan plan(const oci::Linux& linux);
 // setns() into an opened namespace; `what` names it in errors.
 void enter(const Join& join);
 
-// Writes /proc/<pid>/{uid_map,gid_map} for a child in a new user namespace.
-void write_id_mappings(pid_t pid, const std::vector<oci::IdMapping>& uids,
-                       const std::vector<oci::IdMapping>& gids);
-
 // The pid and time namespaces a process joins or creates apply to the
 // children it creates next (pid_for_children, time_for_children). This scope
 // takes them for the one clone that needs them and then puts the caller's
@@ -66,6 +62,10 @@ public:
     void unshare_time(const std::map<std::string, oci::TimeOffset>& offsets);
     // Back to the caller's own namespaces; the destructor does it too.
     void restore();
+    // Leaves them as they are: a caller that joined the container's user
+    // namespace has no capability left over its own pid namespace to go
+    // back (it forks nothing more).
+    void keep() { own_.clear(); }
 
 private:
     void remember_own(oci::NamespaceType type);

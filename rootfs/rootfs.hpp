@@ -43,7 +43,7 @@ struct Context {
     // may enter.
     int rootfs_fd = -1;
     std::vector<int> bind_sources;
-    bool user_namespace = false;    // devices are bind-mounted, not mknod'ed
+    bool user_namespace = false;    // in one (the container's or ours): devices are bind-mounted, not mknod'ed
     bool cgroup_namespace = false;  // "cgroup" mounts may mount cgroupfs itself
     std::vector<cgroups::Hierarchy> cgroups;  // for "cgroup" type mounts
 };

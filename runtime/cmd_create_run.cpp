@@ -188,6 +188,7 @@ int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
     req.console_socket = o.console_socket;
     req.preserve_fds = o.preserve_fds + pass_listen_fds(*p.spec.process);
     req.no_pivot = o.no_pivot;
+    req.rootless = g.rootless;
     plan_overlay(o, dir, req);
 
     Launched launched = launch_container(req);

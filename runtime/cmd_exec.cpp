@@ -127,6 +127,18 @@ NamespaceFds open_container_namespaces(const oci::Spec& spec, pid_t pid) {
     return out;
 }
 
+// Enters the user namespace among `ns.joins` and drops it from the list
+// (the child is in it from birth); false when there is none to join.
+bool join_user_namespace(NamespaceFds& ns) {
+    for (auto it = ns.joins.begin(); it != ns.joins.end(); ++it) {
+        if (it->type != oci::NamespaceType::user) continue;
+        namespaces::enter(*it);
+        ns.joins.erase(it);
+        return true;
+    }
+    return false;
+}
+
 [[noreturn]] void exec_child(SyncChannel& channel, const NamespaceFds& ns, const oci::Spec& spec,
                              const oci::Process& p, int preserve_fds,
                              const std::vector<std::string>& cgroup_tasks_files) {
@@ -223,15 +235,37 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
         return "exec: cgroup:" + (dirs.empty() ? std::string(" none") : dirs);
     });
     auto [parent_end, child_end] = SyncChannel::make_pair();
+    // Not root: joining the container's pid namespace takes a capability
+    // only its user namespace gives us (we own it), so we join that one
+    // first, for good.
+    const bool joined_user = g.rootless.unprivileged && join_user_namespace(ns);
     namespaces::ChildNamespaceScope child_namespaces;
     child_namespaces.enter(ns.joins);
-    pid_t pid = clone3_process(0, cgroup_fd);
+    pid_t pid = -1;
+    try {
+        pid = clone3_process(0, cgroup_fd);
+    } catch (const common::Error& e) {
+        // Rootless: moving a process takes write access to cgroup.procs
+        // of the lowest cgroup above both ends, which a caller outside the
+        // delegated subtree lacks. As runc, the process then stays in ours.
+        if (cgroup_fd < 0 || !g.rootless.cgroups || (e.code() != EACCES && e.code() != EPERM)) throw;
+        log_warn(std::string("exec: the process stays in the caller's cgroup: ") + e.what());
+        cgroup_fd = -1;
+        tasks_files.clear();
+        pid = clone3_process(0, -1);
+    }
     if (pid == 0) {
         parent_end.close();
         ::close(c.dir.lock_fd());
         exec_child(child_end, ns, spec, p, o.preserve_fds, tasks_files);
     }
-    child_namespaces.restore();
+    // In a user namespace (ours or the container's) nothing gives us
+    // CAP_SYS_ADMIN over the pid namespace we came from: no way back.
+    if (joined_user || g.rootless.in_user_namespace) {
+        child_namespaces.keep();
+    } else {
+        child_namespaces.restore();
+    }
     child_end.close();
     log_debug([&] { return "exec: process pid " + std::to_string(pid); });
     // A process started in a frozen cgroup sets up only after `resume`,

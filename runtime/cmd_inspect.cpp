@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "common/file.hpp"
+#include "common/users.hpp"
 #include "oci/version.hpp"
 #include "runtime/commands.hpp"
 #include "runtime/container_ops.hpp"
@@ -92,6 +93,15 @@ std::optional<Container> read_for_list(const StateStore& store, const std::strin
     }
 }
 
+// Who owns the container's state directory, as runc's list names it: the
+// user name, or "#UID" for an id /etc/passwd does not know.
+std::string owner_of(const std::string& dir) {
+    struct stat st;
+    if (::stat(dir.c_str(), &st) < 0) return "";
+    std::string name = common::user_name(st.st_uid);
+    return name.empty() ? "#" + std::to_string(st.st_uid) : name;
+}
+
 }  // namespace
 
 int cmd_list(const GlobalOptions& g, const std::string& format, bool quiet) {
@@ -117,24 +127,27 @@ int cmd_list(const GlobalOptions& g, const std::string& format, bool quiet) {
                 row["bundle"] = s.bundle;
                 row["rootfs"] = s.rootfs;
                 row["created"] = s.created;
-                row["owner"] = s.owner;
+                row["owner"] = owner_of(store.root() + "/" + id);
                 all.push_back(row);
             } else {
-                rows.push_back({id, "0", "unknown", s.bundle, s.created, s.owner});
+                rows.push_back({id, "0", "unknown", s.bundle, s.created, owner_of(store.root() + "/" + id)});
             }
             continue;
         }
         if (!c) continue;
         oci::Status status = c->status();
+        const std::string owner = owner_of(store.root() + "/" + id);
         if (quiet) {
             std::cout << id << "\n";
             continue;
         }
         if (format == "json") {
-            all.push_back(nlohmann::json::parse(c->state_json(status)));
+            nlohmann::json row = nlohmann::json::parse(c->state_json(status));
+            row["owner"] = owner;
+            all.push_back(std::move(row));
         } else {
             rows.push_back({id, std::to_string(status == oci::Status::stopped ? 0 : c->record.pid),
-                            oci::to_string(status), c->record.bundle, c->record.created, c->record.owner});
+                            oci::to_string(status), c->record.bundle, c->record.created, owner});
         }
     }
     if (quiet) return 0;
@@ -179,7 +192,7 @@ int cmd_ps(const GlobalOptions& g, const std::string& id, const std::string& for
     if (format != "table" && format != "json") throw common::Error("--format: must be table or json");
     Container c = open_container(StateStore(g.root), id);
     std::vector<pid_t> pids;
-    if (c.cgroup && c.status() != oci::Status::stopped) pids = c.cgroup->pids();
+    if (c.status() != oci::Status::stopped) pids = container_processes(c);
     if (format == "json") {
         std::cout << nlohmann::json(pids).dump() << std::endl;
         return 0;

@@ -6,11 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "runtime/rootless.hpp"
+
 namespace runtime {
 
 struct GlobalOptions {
     std::string root = "/run/crun-lite";
     bool systemd_cgroup = false;
+    // Who runs us (runtime/rootless.hpp): decided once in main.
+    Rootless rootless;
 };
 
 struct CreateOptions {

@@ -134,7 +134,7 @@ std::string wait_for_start(int fifo) {
     rootfs::finalize(a.rootfs);
     enter_cwd(process.cwd);
 
-    PreparedProcess prepared = prepare_process(spec, process, a.preserve_fds, channel);
+    PreparedProcess prepared = prepare_process(spec, process, a.preserve_fds, channel, a.rootless);
 
     // From here on we outlive the runtime (create, --detach).
     ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);

@@ -21,6 +21,7 @@ struct InitArgs {
     int exec_fifo = -1;  // create: block here until `start`; -1 for run
     int preserve_fds = 0;
     bool new_user_namespace = false;
+    bool rootless = false;  // the runtime is not root (runtime/rootless.hpp)
     // v1 `tasks` files the child writes "0" to, first thing; empty when the
     // runtime moves it (cgroups::Manager::self_join_files).
     std::vector<std::string> cgroup_tasks_files;

@@ -6,9 +6,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cctype>
 #include <cstring>
-
 
 #include "common/error.hpp"
 #include "oci/parse.hpp"
@@ -59,6 +60,38 @@ Container open_container(const StateStore& store, const std::string& id) {
     return Container{std::move(dir), std::move(record), std::move(cgroup)};
 }
 
+namespace {
+
+// "pid:[4026531836]" for /proc/<pid>/ns/pid, or "" when it is gone.
+std::string pid_namespace_of(const std::string& pid) {
+    char link[64];
+    const std::string path = "/proc/" + pid + "/ns/pid";
+    const ssize_t n = ::readlink(path.c_str(), link, sizeof link);
+    return n > 0 ? std::string(link, static_cast<size_t>(n)) : std::string();
+}
+
+}  // namespace
+
+std::vector<pid_t> container_processes(const Container& c) {
+    if (c.cgroup) return c.cgroup->pids();
+    if (c.record.pid <= 0 || !c.init_alive()) return {};
+    const std::string init = std::to_string(c.record.pid);
+    const std::string theirs = pid_namespace_of(init);
+    // Sharing our pid namespace, the container is its init as far as we can
+    // tell: what it forks is not told apart from the host's processes.
+    if (theirs.empty() || theirs == pid_namespace_of("self")) return {c.record.pid};
+    std::vector<pid_t> pids;
+    std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+    if (!proc) common::throw_errno("open /proc");
+    while (const dirent* e = ::readdir(proc.get())) {
+        if (!std::isdigit(static_cast<unsigned char>(e->d_name[0]))) continue;
+        // The owner of the container's user namespace may read these links
+        // (it holds every capability there), whatever uid a process runs as.
+        if (pid_namespace_of(e->d_name) == theirs) pids.push_back(std::stoi(e->d_name));
+    }
+    return pids;
+}
+
 int parse_signal(const std::string& text) {
     if (text.empty()) throw common::Error("signal: empty");
     if (std::isdigit(static_cast<unsigned char>(text[0]))) {
@@ -88,6 +121,10 @@ int parse_signal(const std::string& text) {
 void signal_container(const Container& c, int signal, bool all) {
     if (all && c.cgroup) {
         c.cgroup->kill_all(signal);
+    } else if (all && c.record.pid > 0 && c.init_alive()) {
+        // No cgroup (rootless on a tree that is root's): the processes of
+        // its pid namespace; a process gone meanwhile is no error.
+        for (pid_t pid : container_processes(c)) ::kill(pid, signal);
     } else if (::kill(c.record.pid, signal) < 0) {
         if (errno == ESRCH) throw common::Error("container not running: no such process");
         common::throw_errno("kill " + std::to_string(c.record.pid));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cgroups/manager.hpp"
 #include "oci/spec.hpp"
@@ -35,10 +36,16 @@ Container open_container(const StateStore& store, const std::string& id);
 ContainerRecord load_record(const ContainerDir& dir);
 std::unique_ptr<cgroups::Manager> load_cgroup(const ContainerDir& dir, const ContainerRecord& record);
 
+// The container's processes: its cgroup's; without a cgroup (a rootless
+// container where the cgroup tree is root's), those of its init's pid
+// namespace, or the init alone when it shares ours.
+std::vector<pid_t> container_processes(const Container& c);
+
 // runc-style signal names: "KILL", "SIGKILL", "9".
 int parse_signal(const std::string& text);
 
-// Sends `signal` to the init, or with `all` to every process of the cgroup.
+// Sends `signal` to the init, or with `all` to every process of the
+// container (container_processes).
 // A paused container is thawed after SIGKILL, as runc does: its frozen
 // tasks would otherwise hold the signal until someone resumes it. Other
 // signals stay pending until resume (runc 1.1.5 thaws after any signal

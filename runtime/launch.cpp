@@ -9,6 +9,8 @@
 
 #include "common/error.hpp"
 #include "common/file.hpp"
+#include "cgroups/rootless.hpp"
+#include "namespaces/id_maps.hpp"
 #include "namespaces/namespaces.hpp"
 #include "oci/state.hpp"
 #include "oci/version.hpp"
@@ -57,6 +59,17 @@ struct LaunchRollback {
     }
 };
 
+// A container with no cgroup of its own (a rootless caller that cannot
+// write the tree) cannot have limits: the first one asked for is an error.
+void require_no_limits(const oci::Linux& linux) {
+    if (!linux.resources) return;
+    if (auto field = cgroups::first_limit(*linux.resources)) {
+        throw common::Error(*field + ": cannot be applied: running as uid " + std::to_string(::geteuid()) +
+                            ", crun-lite cannot create a cgroup on this host (the cgroup tree is not writable "
+                            "by this user; a cgroup v2 host with a delegated subtree allows it)");
+    }
+}
+
 bool has_runtime_hooks(const oci::Spec& spec) {
     return spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->createRuntime.empty());
 }
@@ -75,20 +88,30 @@ Launched launch_container(const LaunchRequest& req) {
     out.record.overlay_dir = req.overlay_dir;
 
     namespaces::Plan plan = namespaces::plan(linux);
+    // Who writes the id maps, and whether the caller may map those ids.
+    const namespaces::IdMapPlan id_maps = (plan.new_flags & CLONE_NEWUSER)
+                                              ? namespaces::plan_id_maps(req.rootless.unprivileged, linux.uidMappings,
+                                                                         linux.gidMappings)
+                                              : namespaces::IdMapPlan{};
 
-    out.cgroup = cgroups::make_manager({req.id, linux.cgroupsPath});
+    cgroups::Config cgroup_config{req.id, linux.cgroupsPath};
+    cgroup_config.rootless = req.rootless.cgroups;
+    out.cgroup = cgroups::make_manager(cgroup_config);
+    if (!out.cgroup) require_no_limits(linux);
     // Before the first side effect: what delete --force needs if this
     // process dies anywhere from here on (the cgroups it is about to make,
     // which hold every process it starts).
     out.record.launching = true;
-    out.record.cgroup = out.cgroup->save_planned();
+    if (out.cgroup) out.record.cgroup = out.cgroup->save_planned();
     req.dir->save(out.record);
     LaunchRollback rollback;
     rollback.cgroup = out.cgroup.get();
-    out.cgroup->create();
-    rollback.cgroup_created = true;
-    out.cgroup->apply(effective_resources(linux));
-    out.record.cgroup = out.cgroup->save();
+    if (out.cgroup) {
+        out.cgroup->create();
+        rollback.cgroup_created = true;
+        out.cgroup->apply(effective_resources(linux));
+        out.record.cgroup = out.cgroup->save();
+    }
 
     // The init blocks reading this fifo until `start` writes to it. Opened
     // O_RDWR here so the init inherits it and the open never blocks; the
@@ -124,9 +147,14 @@ Launched launch_container(const LaunchRequest& req) {
         out.record.shared_mount_ns = mnt->path;
     }
     rollback.record = &out.record;
-    rootfs_ctx.user_namespace = oci::find_namespace(linux, oci::NamespaceType::user) != nullptr;
+    // In a user namespace, ours (rootless podman runs us as its root) or the
+    // container's: no mknod, and mount flags inherited locked stay.
+    rootfs_ctx.user_namespace = oci::find_namespace(linux, oci::NamespaceType::user) != nullptr ||
+                                req.rootless.in_user_namespace;
     rootfs_ctx.cgroup_namespace = plan.new_cgroup;
-    rootfs_ctx.cgroups = out.cgroup->hierarchies();
+    // Without a cgroup of its own the container is where we are (a "cgroup"
+    // mount shows that, as with runc).
+    rootfs_ctx.cgroups = out.cgroup ? out.cgroup->hierarchies() : cgroups::caller_hierarchies();
 
     auto [parent_end, child_end] = SyncChannel::make_pair();
     bool new_user = (plan.new_flags & CLONE_NEWUSER) != 0;
@@ -134,8 +162,9 @@ Launched launch_container(const LaunchRequest& req) {
     // pid written by us would cost (Manager::self_join_files). One born in
     // a new user namespace cannot write the host's cgroup files: that one
     // the runtime moves.
-    const int cgroup_fd = out.cgroup->clone_into_fd();
-    const std::vector<std::string> tasks_files = out.cgroup->self_join_files();
+    const int cgroup_fd = out.cgroup ? out.cgroup->clone_into_fd() : -1;
+    const std::vector<std::string> tasks_files =
+        out.cgroup ? out.cgroup->self_join_files() : std::vector<std::string>{};
     pid_t pid = clone3_process(flags, cgroup_fd);
     if (pid == 0) {
         parent_end.close();
@@ -148,6 +177,7 @@ Launched launch_container(const LaunchRequest& req) {
         args.exec_fifo = fifo.release();
         args.preserve_fds = req.preserve_fds;
         args.new_user_namespace = new_user;
+        args.rootless = req.rootless.unprivileged;
         if (!new_user) args.cgroup_tasks_files = tasks_files;
         args.has_runtime_hooks = has_runtime_hooks(spec);
         container_init(args);
@@ -159,14 +189,17 @@ Launched launch_container(const LaunchRequest& req) {
     out.pid = pid;
     out.record.pid = pid;
 
-    if (new_user) namespaces::write_id_mappings(pid, linux.uidMappings, linux.gidMappings);
-    if (new_user && rootfs_ctx.private_mount_ns) {
+    if (new_user) namespaces::write_id_mappings(pid, linux.uidMappings, linux.gidMappings, id_maps);
+    // Entering the child's mount namespace takes CAP_SYS_ADMIN over it in
+    // our own user namespace: root's alone. Without it the child opens the
+    // paths itself, with its own credentials.
+    if (new_user && rootfs_ctx.private_mount_ns && !req.rootless.unprivileged) {
         std::vector<common::UniqueFd> sources = rootfs::open_host_sources(pid, rootfs_ctx);
         for (size_t i = 0; i < sources.size(); ++i) {
             if (sources[i]) parent_end.send(SyncKind::host_source, std::to_string(i), sources[i].get());
         }
     }
-    if (new_user && (cgroup_fd < 0 || !tasks_files.empty())) out.cgroup->add_process(pid);
+    if (out.cgroup && new_user && (cgroup_fd < 0 || !tasks_files.empty())) out.cgroup->add_process(pid);
     if (spec.process->oomScoreAdj) {
         common::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                            std::to_string(*spec.process->oomScoreAdj));

@@ -12,6 +12,7 @@
 #include "common/unique_fd.hpp"
 #include "oci/spec.hpp"
 #include "rootfs/rootfs.hpp"
+#include "runtime/rootless.hpp"
 #include "runtime/state_store.hpp"
 
 namespace runtime {
@@ -34,6 +35,7 @@ struct LaunchRequest {
     bool no_pivot = false;
     std::optional<rootfs::OverlayLayer> overlay;
     std::string overlay_dir;  // state-dir layer to remove on delete, or ""
+    Rootless rootless;        // GlobalOptions::rootless
 };
 
 struct Launched {

@@ -15,6 +15,7 @@
 #include "common/error.hpp"
 #include "runtime/commands.hpp"
 #include "runtime/logging.hpp"
+#include "runtime/rootless.hpp"
 #include "runtime/state_store.hpp"
 
 using namespace runtime;
@@ -438,12 +439,14 @@ int main(int argc, char** argv) {
     app.set_version_flag("-v,--version", [] { return version_text(); }, "print the version");
     app.fallthrough();
     CommandLine c;
-    app.add_option("--root", c.global.root, "state directory")->default_val("/run/crun-lite");
+    c.global.root.clear();  // unless given: the default for who runs us, below
+    app.add_option("--root", c.global.root,
+                   "state directory (default /run/crun-lite; not as root: $XDG_RUNTIME_DIR/crun-lite)");
     app.add_option("--log", c.log.file, "log file (default: stderr)");
     app.add_option("--log-format", c.log.format, "text or json");
     app.add_flag("--debug", c.log.debug, "debug logging");
     app.add_flag("--systemd-cgroup", c.global.systemd_cgroup, "use systemd to manage cgroups");
-    app.add_option("--rootless", c.rootless, "ignored; accepted for runc compatibility");
+    app.add_option("--rootless", c.rootless, "true, false or auto (default): a cgroup only where the tree is writable");
     app.add_option("--criu", c.criu, "ignored; accepted for runc compatibility");
 
     std::vector<std::string> args(argv, argv + argc);
@@ -482,6 +485,13 @@ int main(int argc, char** argv) {
             std::cout << app.help();
             return 0;
         }
+        // Every verb but these keeps state under the root.
+        static constexpr std::string_view stateless[] = {"spec", "features", "version", "help", "h",
+                                                         "checkpoint", "restore"};
+        c.global.rootless = decide_rootless(c.rootless);
+        if (c.global.root.empty()) c.global.root = default_state_root(c.global.rootless);
+        if (std::find(std::begin(stateless), std::end(stateless), verb) == std::end(stateless))
+            require_state_root(c.global.root);
         log_debug([&] {
             return "crun-lite " + std::string(CRUNLITE_VERSION) + ": " +
                    joined(std::vector<std::string>(argv, argv + argc));

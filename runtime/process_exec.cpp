@@ -1,5 +1,6 @@
 #include "runtime/process_exec.hpp"
 
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -22,18 +23,22 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 // The listener is in this process's fd table; the runtime takes it from
 // there and answers once the agent has it. Until then a notified syscall
 // would wait forever, so the fd's number goes out by one write.
-void hand_over_listener(SyncChannel& channel, int listener) {
+void hand_over_listener(SyncChannel& channel, int listener, bool dumpable) {
     if (int err = channel.send_listener_number(listener); err != 0) {
         common::throw_errno("send the seccomp listener's fd number to the runtime", err);
     }
     channel.expect(SyncKind::listener_taken, "handing the seccomp listener to the agent");
     ::close(listener);
+    // Closed to the container's processes again until execve (CVE-2019-5736);
+    // a profile that denies prctl would leave it open: refused.
+    if (dumpable && ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        common::throw_errno("seccomp: prctl PR_SET_DUMPABLE 0 after handing over the listener (rootless)");
 }
 
 }  // namespace
 
 PreparedProcess prepare_process(const oci::Spec& spec, const oci::Process& process, int preserve_fds,
-                                SyncChannel& channel) {
+                                SyncChannel& channel, bool rootless) {
     apply_limits(process);
     if (spec.linux->personality) apply_personality(*spec.linux->personality);
     PreparedProcess prepared;
@@ -44,10 +49,13 @@ PreparedProcess prepare_process(const oci::Spec& spec, const oci::Process& proce
     prepared.args = process.args;
     close_stray_fds(preserve_fds);
     if (prepared.filter && prepared.filter->notify()) {
+        // Before the filter: prctl may be what it notifies.
+        if (rootless && ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+            common::throw_errno("seccomp: prctl PR_SET_DUMPABLE 1 for the listener's hand-over");
         int listener = load_seccomp(*prepared.filter);
         if (listener < 0) throw seccomp_load_error(-listener);
         prepared.filter.reset();
-        hand_over_listener(channel, listener);
+        hand_over_listener(channel, listener, rootless);
     }
     return prepared;
 }

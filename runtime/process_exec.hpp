@@ -28,8 +28,11 @@ struct PreparedProcess {
 
 // Limits, personality, identity and capabilities, the executable lookup,
 // stray fds closed; a notify filter loaded and its listener handed over.
+// A rootless runtime has no CAP_SYS_PTRACE to take the listener from a
+// process that is not dumpable (pidfd_getfd): this one is dumpable for the
+// hand-over alone, and not dumpable again before anything else runs.
 PreparedProcess prepare_process(const oci::Spec& spec, const oci::Process& process, int preserve_fds,
-                                SyncChannel& channel);
+                                SyncChannel& channel, bool rootless = false);
 
 // Loads the remaining filter and execs; throws ExecError when execve fails
 // and common::Error when the filter does not load.

@@ -226,6 +226,11 @@ namespace {
 
 void remove_tree_at(int parent, const char* name) {
     int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    // overlayfs leaves its work/work directory with mode 0; as root that
+    // does not matter, as its owner (rootless) we open it up first.
+    if (fd < 0 && errno == EACCES && ::fchmodat(parent, name, 0700, 0) == 0) {
+        fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
     if (fd >= 0) {
         DIR* dir = ::fdopendir(fd);
         if (!dir) {

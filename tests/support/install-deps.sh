@@ -3,11 +3,12 @@
 # Skips apt entirely when everything is already there. Besides the build:
 # runc (the reference the tests compare with), golang-go (builds the OCI
 # validation suite and its profile generator), and
-# golang-github-docker-docker-dev (for Docker's default seccomp profile).
+# golang-github-docker-docker-dev (for Docker's default seccomp profile),
+# uidmap and slirp4netns (rootless crun-lite and rootless podman).
 set -eu
 packages="g++ cmake make pkg-config nlohmann-json3-dev libseccomp-dev libcap-dev libspdlog-dev
 libcli11-dev doctest-dev busybox-static jq procps iproute2 util-linux
-containerd podman conmon catatonit runc strace
+containerd podman conmon catatonit runc strace uidmap slirp4netns
 golang-go golang-github-docker-docker-dev"
 missing=""
 for p in $packages; do

@@ -75,6 +75,8 @@ copy_with_libs() {
 }
 copy_with_libs "$CRUN" /bin/crun-lite
 copy_with_libs "$(command -v jq)" /bin/jq
+# util-linux setpriv (busybox has a setpriv applet without --reuid)
+copy_with_libs "$(command -v setpriv)" /bin/setpriv-util-linux
 # Modules the guest loads (in this order; Debian builds them as modules):
 # overlay, and virtio + virtio-mmio + virtio-blk for the disk io.max needs.
 for mod in overlay virtio virtio_ring virtio_mmio virtio_blk; do

@@ -138,6 +138,54 @@ wait $ev_pid
 expect_contains "events: an oom event when memory.events oom_kill rises" '"type":"oom"' "$(cat $W/oomev.out)"
 crun delete --force oomev
 
+# Rootless on a delegated subtree, set up as systemd delegates
+# user@1000.service (the directory and its cgroup.procs, cgroup.threads and
+# cgroup.subtree_control chowned to the user): crun-lite as uid 1000, its
+# caller in a scope there. As with runc, the container's cgroup nests in
+# the scope's parent, with its limits.
+D=$CG/user.slice/user-1000.slice/user@1000.service
+XDG=/tmp/xdg1000
+mkdir -p $D $XDG $W/rl
+for c in $CG $CG/user.slice $CG/user.slice/user-1000.slice; do echo "+memory +pids" > $c/cgroup.subtree_control; done
+chown 1000:1000 $D $D/cgroup.procs $D/cgroup.threads $D/cgroup.subtree_control $XDG $W/rl
+chmod 700 $XDG
+as1000() { setpriv-util-linux --reuid=1000 --regid=1000 --clear-groups env -i PATH=/bin HOME=/tmp XDG_RUNTIME_DIR=$XDG "$@"; }
+as1000 mkdir $D/rl.scope
+# in_scope CMD...: as uid 1000, from a process in $D/rl.scope
+in_scope() { sh -c 'echo $$ > '$D'/rl.scope/cgroup.procs && exec "$@"' sh setpriv-util-linux --reuid=1000 --regid=1000 --clear-groups env -i PATH=/bin HOME=/tmp XDG_RUNTIME_DIR=$XDG "$@"; }
+as1000 /bin/crun-lite spec --rootless --bundle $W/rl
+jq '.process.terminal = false | .root.path = "/bundle/rootfs" | .process.args = ["sleep", "60"]
+    | .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}' $W/rl/config.json > $W/rl/c.json
+mv $W/rl/c.json $W/rl/config.json
+in_scope /bin/crun-lite run -d --bundle $W/rl rl1 2>$W/rl.err
+expect_eq "rootless: run -d with limits in a delegated subtree" "" "$(cat $W/rl.err)"
+rpid=$(as1000 /bin/crun-lite state rl1 | jq .pid)
+d="$CG$(sed -n 's/^0:://p' /proc/$rpid/cgroup)"
+expect_eq "rootless: the container's cgroup nests in the scope's parent" "$D/crun-lite/rl1" "$d"
+expect_eq "rootless: made by the user" 1000 "$(stat -c %u $d)"
+expect_eq "rootless: memory.max" 67108864 "$(cat $d/memory.max)"
+expect_eq "rootless: pids.max" 20 "$(cat $d/pids.max)"
+# (The container has a cgroup namespace: its own cgroup is "/" inside.)
+expect_eq "rootless: exec from the user's subtree joins the cgroup" "0::/" \
+    "$(in_scope /bin/crun-lite exec rl1 cat /proc/self/cgroup 2>&1)"
+# From outside it the process cannot be moved there: as with runc, it runs
+# where its caller is, with a warning.
+expect_eq "rootless: exec from outside the subtree runs in the caller's cgroup (the root)" "0::/../../../../.." \
+    "$(as1000 /bin/crun-lite exec rl1 cat /proc/self/cgroup 2>$W/rlexec.err)"
+expect_contains "rootless: with a warning" "stays in the caller's cgroup" "$(cat $W/rlexec.err)"
+as1000 /bin/crun-lite pause rl1
+expect_eq "rootless: pause freezes the cgroup" "paused 1" "$(as1000 /bin/crun-lite state rl1 | jq -r .status) $(cat $d/cgroup.freeze)"
+as1000 /bin/crun-lite resume rl1
+expect_eq "rootless: resume" running "$(as1000 /bin/crun-lite state rl1 | jq -r .status)"
+as1000 /bin/crun-lite delete --force rl1
+expect_eq "rootless: delete removes the cgroup" no "$([ -d $d ] && echo yes || echo no)"
+# A caller outside the delegated subtree cannot make a cgroup: limits are
+# refused, naming the field, and nothing is left.
+err=$(as1000 /bin/crun-lite run --bundle $W/rl rl2 2>&1)
+expect_contains "rootless: limits without a writable cgroup are refused" "linux.resources.memory.limit" "$err"
+expect_eq "rootless: and nothing is left" "" "$(ls -A $XDG/crun-lite)"
+rmdir $D/crun-lite $D/rl.scope $D $CG/user.slice/user-1000.slice $CG/user.slice 2>/dev/null
+
 # Nothing left behind.
 expect_eq "delete leaves no container cgroup" "" "$(find $CG -mindepth 1 -type d)"
 expect_eq "delete leaves no state" "" "$(ls -A $ROOT)"

@@ -137,6 +137,19 @@ wait $receiver
 expect_contains "a terminal through --console-socket" "/dev/pts/0" "$(cat "$WORK/console.out")"
 rl delete --force "$PREFIX-tty"
 
+# run in the foreground on the caller's terminal (script gives us one)
+user_bundle fgtty '.process.terminal = true' sh -c 'tty; exit 6'
+out=$(cd "$WORK/u/fgtty" && script -qec "setpriv --reuid=$RLUID --regid=$RLGID --init-groups env -i XDG_RUNTIME_DIR=$XDG PATH=/usr/bin:/bin $RL run $PREFIX-fgtty" /dev/null </dev/null | tr -d '\r')
+expect_contains "run -t in the foreground gets a pty" "/dev/pts/0" "$out"
+
+# crun-lite's own default config (seccomp profile and all), rootless
+as_user mkdir -p "$WORK/u/own"
+rl spec --rootless --bundle "$WORK/u/own"
+jq --arg rootfs "$ROOTFS" '.root.path = $rootfs | .process.terminal = false | .process.args = ["sh", "-c", "grep Seccomp: /proc/self/status; id -u"]' \
+    "$WORK/u/own/config.json" > "$WORK/u/own/c.json" && mv "$WORK/u/own/c.json" "$WORK/u/own/config.json"
+expect_eq "crun-lite spec --rootless runs, with its seccomp filter" "Seccomp:	2
+0" "$(cd "$WORK/u/own" && rl run "$PREFIX-own" 2>&1)"
+
 user_bundle netns '.linux.namespaces += [{type: "network"}]' sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
 both netns
 expect_eq "a new network namespace has only lo, as with runc" "lo" "$cl_out"

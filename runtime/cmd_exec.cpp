@@ -12,6 +12,7 @@
 
 #include "cgroups/manager.hpp"
 #include "common/error.hpp"
+#include "common/leak_check.hpp"
 #include "common/file.hpp"
 #include "namespaces/namespaces.hpp"
 #include "oci/parse.hpp"
@@ -238,7 +239,12 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     // Not root: joining the container's pid namespace takes a capability
     // only its user namespace gives us (we own it), so we join that one
     // first, for good.
-    const bool joined_user = g.rootless.unprivileged && join_user_namespace(ns);
+    // Then our next children are born in the container's pid namespace for
+    // good, a sanitizer's helper too: LSan's check at exit could not stop
+    // us from there, so a sanitized build checks now.
+    const bool no_way_back = g.rootless.unprivileged || g.rootless.in_user_namespace;
+    if (no_way_back) common::leak_check_now();
+    if (g.rootless.unprivileged) join_user_namespace(ns);
     namespaces::ChildNamespaceScope child_namespaces;
     child_namespaces.enter(ns.joins);
     pid_t pid = -1;
@@ -261,7 +267,7 @@ int cmd_exec(const GlobalOptions& g, ExecOptions o) {
     }
     // In a user namespace (ours or the container's) nothing gives us
     // CAP_SYS_ADMIN over the pid namespace we came from: no way back.
-    if (joined_user || g.rootless.in_user_namespace) {
+    if (no_way_back) {
         child_namespaces.keep();
     } else {
         child_namespaces.restore();

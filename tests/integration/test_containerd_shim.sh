@@ -1,0 +1,200 @@
+#!/bin/bash
+# containerd 1.6 drives crun-lite through the native shim,
+# containerd-shim-crun-lite-v2 (`ctr run --runtime /abs/path/...`): a private
+# containerd as in test_containerd.sh (own config, root, state and socket
+# under $WORK), a busybox image imported from a tarball, the task verbs,
+# the events containerd receives, a SIGKILLed shim cleaned up through the
+# shim's `delete`, and nothing left behind.
+. "$(dirname "$0")/lib.sh"
+
+SHIM=${CRUNLITE_SHIM:-$(dirname "$CRUN")/containerd-shim-crun-lite-v2}
+[ -x "$SHIM" ] || { echo "not ok - $SHIM is not built"; exit 1; }
+if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null || { echo "cannot install containerd"; exit 1; }
+fi
+
+CD="$WORK/containerd"
+SOCK="$CD/containerd.sock"
+NS="crun-lite-shim$$"
+# The shim passes `--root $SHIM_ROOT/$NS` to crun-lite (containerd hands
+# its environment to the shims it starts).
+SHIM_ROOT="$ROOT/shim"
+IMAGE=localhost/crun-lite-busybox:latest
+mkdir -p "$CD" "$SHIM_ROOT"
+run_containerd_existed=$([ -d /run/containerd ] && echo yes || echo no)
+
+cat > "$CD/config.toml" <<EOC
+version = 2
+root = "$CD/root"
+state = "$CD/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.snapshotter.v1.aufs", "io.containerd.internal.v1.tracing",
+  "io.containerd.tracing.processor.v1.otlp"]
+[grpc]
+  address = "$SOCK"
+[ttrpc]
+  address = "$SOCK.ttrpc"
+[debug]
+  address = ""
+  level = "info"
+EOC
+
+CRUNLITE_SHIM_ROOT="$SHIM_ROOT" containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
+containerd_pid=$!
+events_pid=
+
+c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
+srun() { c run --fifo-dir "$CD/fifo" --runtime "$SHIM" "$@"; }
+task_status() { c task ls | awk -v id="$1" '$1 == id {print $3}'; }
+task_pid() { c task ls | awk -v id="$1" '$1 == id {print $2}'; }
+wait_status() {
+    for _ in $(seq 100); do [ "$(task_status "$1")" = "$2" ] && return; sleep 0.1; done
+}
+our_shims() { pgrep -f "^$SHIM .*-namespace $NS " 2>/dev/null; }
+
+teardown() {
+    [ -n "$events_pid" ] && kill "$events_pid" 2>/dev/null
+    if kill -0 "$containerd_pid" 2>/dev/null; then
+        for t in $(c task ls -q 2>/dev/null); do
+            c task kill -a -s KILL "$t" >/dev/null 2>&1
+            c task delete -f "$t" >/dev/null 2>&1
+        done
+        for ct in $(c container ls -q 2>/dev/null); do c container rm "$ct" >/dev/null 2>&1; done
+        c images rm "$IMAGE" >/dev/null 2>&1
+        c content ls -q 2>/dev/null | xargs -r ctr --address "$SOCK" --namespace "$NS" content rm >/dev/null 2>&1
+        kill "$containerd_pid"
+        wait "$containerd_pid" 2>/dev/null
+    fi
+    # Shims of our namespace that outlived containerd are ours; then any
+    # container they left, straight through crun-lite.
+    for p in $(our_shims); do kill -9 "$p" 2>/dev/null; done
+    for id in $("$CRUN" --root "$SHIM_ROOT/$NS" list -q 2>/dev/null); do
+        "$CRUN" --root "$SHIM_ROOT/$NS" delete --force "$id" >/dev/null 2>&1
+    done
+    grep " $CD/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+    for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+    rmdir /run/containerd/s /run/containerd/fifo 2>/dev/null
+    [ "$run_containerd_existed" = no ] && rmdir /run/containerd 2>/dev/null
+    cleanup
+}
+trap teardown EXIT
+
+for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
+c version >/dev/null 2>&1 && ok "containerd is up" || { not_ok "containerd is up" "$(tail -5 "$CD/containerd.log")"; finish; exit; }
+
+# examples/containerd-shim-config.toml parses, with the runtime type
+sed "s#^version = 2#version = 2\nroot = \"$CD/example-root\"\nstate = \"$CD/example-state\"#" \
+    "$TOP/examples/containerd-shim-config.toml" > "$CD/example.toml"
+out=$(containerd --config "$CD/example.toml" config dump 2>&1)
+expect_contains "examples/containerd-shim-config.toml: the CRI runtime" 'runtimes.crun-lite-shim]' "$out"
+expect_contains "examples/containerd-shim-config.toml: its runtime type" 'runtime_type = "io.containerd.crun-lite.v2"' "$out"
+
+c events > "$CD/events" 2>&1 &
+events_pid=$!
+
+# --rm with --rootfs (no mounts from containerd): exit code 0
+srun --rm --rootfs "$ROOTFS" "$PREFIX-true" /bin/true
+expect_eq "ctr run --rm --rootfs /bin/true" 0 $?
+expect_eq "the container is gone after --rm" "" "$(c container ls -q)"
+
+"$TOP/tests/support/make-busybox-image.sh" "$WORK/busybox.tar" "$IMAGE"
+c images import "$WORK/busybox.tar" >/dev/null
+expect_contains "image imported from an OCI archive" "$IMAGE" "$(c images ls -q)"
+
+# an image: the shim mounts the snapshot containerd passes; output, exit code
+out=$(srun --rm "$IMAGE" "$PREFIX-rm" sh -c 'echo hello from the shim; echo to stderr >&2; exit 3' 2>"$WORK/err")
+status=$?
+expect_eq "ctr run --rm prints the output" "hello from the shim" "$out"
+expect_eq "stderr reaches ctr" "to stderr" "$(cat "$WORK/err")"
+expect_eq "ctr run --rm returns the exit code" 3 "$status"
+
+out=$(printf 'line one\nline two\n' | srun --rm "$IMAGE" "$PREFIX-stdin" head -n1)
+expect_eq "stdin reaches the container" "line one" "$out"
+
+out=$(srun --rm "$IMAGE" "$PREFIX-fds" ls /proc/self/fd)
+expect_eq "only stdio reaches the container" "0 1 2 3" "$(echo $out)"
+
+# run -d, then the task verbs
+id="$PREFIX-d"
+srun -d "$IMAGE" "$id" sleep 1000 >/dev/null
+expect_eq "ctr run -d" RUNNING "$(task_status "$id")"
+pid=$(task_pid "$id")
+shim_pid=$(awk '/^PPid/ {print $2}' "/proc/$pid/status")
+expect_eq "the init's parent is the shim" "$SHIM" "$(readlink "/proc/$shim_pid/exe")"
+[ -f "$SHIM_ROOT/$NS/$id/state.json" ] && ok "crun-lite state under the shim's root" || not_ok "crun-lite state under the shim's root" "$(find "$SHIM_ROOT")"
+mnt=$(grep -c " $CD/state/io.containerd.runtime.v2.task/$NS/$id/rootfs " /proc/self/mountinfo)
+expect_eq "the rootfs snapshot is mounted in the bundle" 1 "$mnt"
+
+out=$(c task exec --fifo-dir "$CD/fifo" --exec-id e1 "$id" sh -c 'echo pid1=$(cat /proc/1/comm); exit 4')
+status=$?
+expect_eq "task exec runs in the container" "pid1=sleep" "$out"
+expect_eq "task exec returns the exit code" 4 "$status"
+
+pids=$(c task ps "$id" | awk 'NR > 1 {print $1}' | tr '\n' ' ')
+expect_contains "task ps lists the init" "$pid" "$pids"
+
+c task pause "$id"
+expect_eq "task pause" PAUSED "$(task_status "$id")"
+c task resume "$id"
+expect_eq "task resume" RUNNING "$(task_status "$id")"
+
+out=$(c task metrics "$id")
+expect_contains "task metrics shows memory usage" "memory.usage_in_bytes" "$out"
+expect_contains "task metrics shows the pids" "pids.current" "$out"
+
+c task kill -s SIGKILL "$id"
+wait_status "$id" STOPPED
+expect_eq "task kill stops the task" STOPPED "$(task_status "$id")"
+c task kill -s SIGTERM "$id" 2>"$WORK/err"
+expect_contains "task kill of a stopped task: not found" "not found" "$(cat "$WORK/err")"
+expect_contains "killed by SIGKILL: exit status 128 + 9" "exit code 137" "$(c task delete "$id" 2>&1)"
+[ -d "/proc/$pid" ] && not_ok "no process left" || ok "no process left"
+c container rm "$id"
+expect_eq "container rm" 0 $?
+
+# kill --all, delete -f of a running task
+id="$PREFIX-all"
+srun -d "$IMAGE" "$id" sh -c 'sleep 1000 & sleep 1000' >/dev/null
+c task kill -a -s SIGKILL "$id"
+wait_status "$id" STOPPED
+expect_eq "task kill --all" STOPPED "$(task_status "$id")"
+c task delete "$id" >/dev/null && c container rm "$id"
+id="$PREFIX-force"
+srun -d "$IMAGE" "$id" sleep 1000 >/dev/null
+pid=$(task_pid "$id")
+c task delete -f "$id" >/dev/null
+expect_eq "task delete -f of a running task" 0 $?
+sleep 0.2
+[ -d "/proc/$pid" ] && not_ok "delete -f leaves no process" || ok "delete -f leaves no process"
+c container rm "$id"
+
+# the shim SIGKILLed: containerd cleans up through `shim delete`
+id="$PREFIX-crash"
+srun -d "$IMAGE" "$id" sleep 1000 >/dev/null
+pid=$(task_pid "$id")
+shim_pid=$(awk '/^PPid/ {print $2}' "/proc/$pid/status")
+kill -9 "$shim_pid"
+for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+[ -d "/proc/$pid" ] && not_ok "after a shim SIGKILL the container is killed" || ok "after a shim SIGKILL the container is killed"
+c task delete "$id" >/dev/null 2>&1
+c container rm "$id"
+expect_eq "after a shim SIGKILL the container can be removed" 0 $?
+
+# events containerd received from the shim's publisher
+sleep 0.5
+kill "$events_pid" 2>/dev/null; wait "$events_pid" 2>/dev/null; events_pid=
+for topic in /tasks/create /tasks/start /tasks/exit /tasks/delete /tasks/paused /tasks/resumed /tasks/exec-added /tasks/exec-started; do
+    expect_contains "event $topic" "$topic" "$(grep -F "$NS" "$CD/events")"
+done
+
+# nothing left
+expect_eq "no task left" "" "$(c task ls -q)"
+expect_eq "no container left" "" "$(c container ls -q)"
+expect_eq "no state left under the shim's root" "" "$(ls -A "$SHIM_ROOT/$NS" 2>/dev/null)"
+left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -path "*/$NS/*" 2>/dev/null)
+expect_eq "no cgroup left behind" "" "$left"
+expect_eq "no mount left" "" "$(grep " $CD/" /proc/self/mountinfo)"
+expect_eq "no shim left" "" "$(sleep 0.3; our_shims)"
+expect_eq "no shim socket left" "" "$(ls /run/containerd/s/ 2>/dev/null | grep '^crun-lite-')"
+finish

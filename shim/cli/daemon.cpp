@@ -5,6 +5,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -51,7 +53,8 @@ int run_daemon(const Flags& flags) {
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) common::throw_errno("PR_SET_CHILD_SUBREAPER");
 
     ttrpc::EventLoop loop;
-    Publisher publisher(flags.publish_binary, flags.address, flags.ns);
+    const char* ttrpc_address = getenv("TTRPC_ADDRESS");
+    Publisher publisher(flags.publish_binary, flags.address, flags.ns, ttrpc_address ? ttrpc_address : "");
     TaskService service({flags.ns, find_runtime_binary(), default_runtime_root()}, publisher, [&loop] { loop.stop(); });
     Reaper reaper(loop, [&](pid_t pid, int status) {
         if (!publisher.reaped(pid, status)) service.on_exit(pid, status);

@@ -77,6 +77,17 @@ static Event id_only(const char* topic, const char* name, const std::string& id)
     return make(topic, name, std::move(w));
 }
 
+std::string encode_forward_request(const Event& event, const std::string& ns, const Timestamp& when) {
+    Writer envelope;
+    envelope.message_field(1, encode(when));
+    envelope.bytes_field(2, ns);
+    envelope.bytes_field(3, event.topic);
+    envelope.message_field(4, encode(event.payload));
+    Writer request;
+    request.message_field(1, envelope.data());
+    return std::move(request).take();
+}
+
 Event task_oom(const std::string& id) { return id_only("/tasks/oom", "TaskOOM", id); }
 Event task_paused(const std::string& id) { return id_only("/tasks/paused", "TaskPaused", id); }
 Event task_resumed(const std::string& id) { return id_only("/tasks/resumed", "TaskResumed", id); }

@@ -30,6 +30,12 @@ Event task_delete(const std::string& id, const std::string& exec_id, uint32_t pi
                   const Timestamp& exited_at);
 Event task_exec_added(const std::string& id, const std::string& exec_id);
 Event task_exec_started(const std::string& id, const std::string& exec_id, uint32_t pid);
+// containerd's ttrpc events service (containerd.services.events.ttrpc.v1
+// Events.Forward): ForwardRequest {envelope = 1: Envelope {timestamp = 1,
+// namespace = 2, topic = 3, event = 4}}.
+inline constexpr const char* kEventsService = "containerd.services.events.ttrpc.v1.Events";
+std::string encode_forward_request(const Event& event, const std::string& ns, const Timestamp& when);
+
 Event task_oom(const std::string& id);
 Event task_paused(const std::string& id);
 Event task_resumed(const std::string& id);

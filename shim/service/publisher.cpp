@@ -11,7 +11,33 @@
 
 namespace shim {
 
+bool Publisher::forward(const shimproto::Event& event) {
+    const std::string request = shimproto::encode_forward_request(event, namespace_, shimproto::timestamp_now());
+    // A kept connection can have died with a containerd restart: one retry
+    // on a fresh one.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        try {
+            if (!client_) {
+                const std::string& a = ttrpc_address_;
+                client_.emplace(a.rfind("unix://", 0) == 0 ? a.substr(7) : a, 2000);
+            }
+            const auto response = client_->call(shimproto::kEventsService, "Forward", request,
+                                                {{"containerd-namespace-ttrpc", namespace_}});
+            if (response.status.code == ttrpc::Code::Ok) return true;
+            spdlog::warn("forward {}: {}", event.topic, response.status.message);
+            if (response.status.code == ttrpc::Code::Unimplemented) ttrpc_address_.clear();
+            return response.status.code != ttrpc::Code::Unimplemented;
+        } catch (const common::Error& e) {
+            spdlog::warn("forward {}: {}", event.topic, e.what());
+            client_.reset();
+        }
+    }
+    return false;
+}
+
 void Publisher::publish(shimproto::Event event) {
+    // The binary's queue first while it has events: order matters.
+    if (!ttrpc_address_.empty() && queue_.empty() && running_ < 0 && forward(event)) return;
     if (binary_.empty()) return;
     queue_.push_back(std::move(event));
     if (running_ < 0) start_next();

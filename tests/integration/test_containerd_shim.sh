@@ -122,6 +122,7 @@ expect_eq "ctr run -d" RUNNING "$(task_status "$id")"
 pid=$(task_pid "$id")
 shim_pid=$(awk '/^PPid/ {print $2}' "/proc/$pid/status")
 expect_eq "the init's parent is the shim" "$SHIM" "$(readlink "/proc/$shim_pid/exe")"
+expect_contains "the shim is named by its path (what the leftover check looks for)" "$shim_pid" "$(our_shims)"
 [ -f "$SHIM_ROOT/$NS/$id/state.json" ] && ok "crun-lite state under the shim's root" || not_ok "crun-lite state under the shim's root" "$(find "$SHIM_ROOT")"
 mnt=$(grep -c " $CD/state/io.containerd.runtime.v2.task/$NS/$id/rootfs " /proc/self/mountinfo)
 expect_eq "the rootfs snapshot is mounted in the bundle" 1 "$mnt"

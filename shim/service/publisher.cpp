@@ -28,7 +28,9 @@ bool Publisher::forward(const shimproto::Event& event) {
             if (response.status.code == ttrpc::Code::Unimplemented) ttrpc_address_.clear();
             return response.status.code != ttrpc::Code::Unimplemented;
         } catch (const common::Error& e) {
-            spdlog::warn("forward {}: {}", event.topic, e.what());
+            // The first failure is usually a connection containerd closed.
+            if (attempt == 0) spdlog::debug("forward {}: {}", event.topic, e.what());
+            else spdlog::warn("forward {}: {}", event.topic, e.what());
             client_.reset();
         }
     }

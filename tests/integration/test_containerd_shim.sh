@@ -170,6 +170,26 @@ sleep 0.2
 [ -d "/proc/$pid" ] && not_ok "delete -f leaves no process" || ok "delete -f leaves no process"
 c container rm "$id"
 
+# containerd restarted while a container runs: it reconnects to the shim
+id="$PREFIX-restart"
+srun -d "$IMAGE" "$id" sleep 1000 >/dev/null
+pid=$(task_pid "$id")
+kill "$containerd_pid"; wait "$containerd_pid" 2>/dev/null
+CRUNLITE_SHIM_ROOT="$SHIM_ROOT" containerd --config "$CD/config.toml" >> "$CD/containerd.log" 2>&1 &
+containerd_pid=$!
+for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
+[ -d "/proc/$pid" ] && ok "the container outlives containerd" || not_ok "the container outlives containerd"
+expect_eq "after a containerd restart the task is RUNNING" RUNNING "$(task_status "$id")"
+out=$(c task exec --fifo-dir "$CD/fifo" --exec-id e2 "$id" echo after restart)
+expect_eq "exec after a containerd restart" "after restart" "$out"
+c task kill -s SIGKILL "$id"
+wait_status "$id" STOPPED
+c task delete "$id" >/dev/null
+expect_eq "delete after a containerd restart" 0 $?
+c container rm "$id"
+c events >> "$CD/events" 2>&1 &
+events_pid=$!
+
 # the shim SIGKILLed: containerd cleans up through `shim delete`
 id="$PREFIX-crash"
 srun -d "$IMAGE" "$id" sleep 1000 >/dev/null

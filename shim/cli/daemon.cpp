@@ -55,7 +55,7 @@ int run_daemon(const Flags& flags) {
     ttrpc::EventLoop loop;
     const char* ttrpc_address = getenv("TTRPC_ADDRESS");
     Publisher publisher(flags.publish_binary, flags.address, flags.ns, ttrpc_address ? ttrpc_address : "");
-    TaskService service({flags.ns, find_runtime_binary(), default_runtime_root()}, publisher, [&loop] { loop.stop(); });
+    TaskService service({flags.ns, find_runtime_binary(), default_runtime_root()}, loop, publisher, [&loop] { loop.stop(); });
     Reaper reaper(loop, [&](pid_t pid, int status) {
         if (!publisher.reaped(pid, status)) service.on_exit(pid, status);
     });

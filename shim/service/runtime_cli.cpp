@@ -101,7 +101,10 @@ std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, b
 }
 
 void RuntimeCli::create(const std::string& id, const std::string& bundle, const std::string& pid_file, const Stdio& stdio) {
-    run({"create", "--bundle", bundle, "--pid-file", pid_file, id}, stdio, false);
+    std::vector<std::string> args = {"create", "--bundle", bundle, "--pid-file", pid_file};
+    if (!stdio.console_socket.empty()) args.insert(args.end(), {"--console-socket", stdio.console_socket});
+    args.push_back(id);
+    run(std::move(args), stdio, false);
 }
 
 void RuntimeCli::start(const std::string& id) { run({"start", id}, {}, false); }
@@ -140,7 +143,10 @@ std::vector<pid_t> RuntimeCli::ps(const std::string& id) {
 }
 
 void RuntimeCli::exec(const std::string& id, const std::string& process_file, const std::string& pid_file, const Stdio& stdio) {
-    run({"exec", "--process", process_file, "--detach", "--pid-file", pid_file, id}, stdio, false);
+    std::vector<std::string> args = {"exec", "--process", process_file, "--detach", "--pid-file", pid_file};
+    if (!stdio.console_socket.empty()) args.insert(args.end(), {"--console-socket", stdio.console_socket});
+    args.push_back(id);
+    run(std::move(args), stdio, false);
 }
 
 void RuntimeCli::update(const std::string& id, const std::string& resources_json) {

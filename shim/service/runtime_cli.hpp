@@ -21,6 +21,7 @@ public:
 
 struct Stdio {
     int in = -1, out = -1, err = -1;
+    std::string console_socket;  // with a terminal: where the master goes
 };
 
 class RuntimeCli {

@@ -60,13 +60,13 @@ void TaskService::exec(const std::string& payload, const ttrpc::Responder& respo
     if (request.exec_id.empty()) throw ServiceError(Code::InvalidArgument, "exec: an exec id is required");
     if (c.execs.count(request.exec_id)) throw ServiceError(Code::AlreadyExists, "exec " + request.exec_id + ": already exists");
     if (c.init.exited()) throw ServiceError(Code::FailedPrecondition, "container " + c.id + " is stopped");
-    if (request.terminal) throw ServiceError(Code::Unimplemented, "terminals (exec -t) are not supported by this shim yet");
     if (!request.spec) throw ServiceError(Code::InvalidArgument, "exec " + request.exec_id + ": no process spec");
     ProcessState p;
     p.exec_id = request.exec_id;
     p.stdin_path = request.stdin_path;
     p.stdout_path = request.stdout_path;
     p.stderr_path = request.stderr_path;
+    p.terminal = request.terminal;
     // containerd encodes the runtime-spec Process as JSON inside the Any.
     p.spec_json = request.spec->value;
     c.execs.emplace(p.exec_id, std::move(p));
@@ -78,15 +78,17 @@ void TaskService::resize_pty(const std::string& payload, const ttrpc::Responder&
     const auto request = shimproto::decode_resize(payload);
     Container& c = container(request.id);
     const ProcessState& p = process(c, request.exec_id);
-    if (!p.terminal) throw ServiceError(Code::FailedPrecondition, "process has no terminal");
+    if (!p.console) throw ServiceError(Code::FailedPrecondition, "process has no terminal");
+    p.console->resize(request.width, request.height);
     responder.ok({});
 }
 
 void TaskService::close_io(const std::string& payload, const ttrpc::Responder& responder) {
     const auto request = shimproto::decode_close_io(payload);
-    process(container(request.id), request.exec_id);
-    // The stdin fifo went to the process itself and the shim holds no
-    // writer of it: the client closing its end is the EOF.
+    ProcessState& p = process(container(request.id), request.exec_id);
+    // Without a terminal the stdin fifo went to the process itself and the
+    // shim holds no writer of it: the client closing its end is the EOF.
+    if (request.stdin_close && p.console) p.console->close_stdin();
     responder.ok({});
 }
 

@@ -47,8 +47,20 @@ pid_t read_pid_file(const std::string& path) {
 
 }  // namespace
 
-TaskService::TaskService(ServiceConfig config, Publisher& publisher, std::function<void()> shutdown)
-    : config_(std::move(config)), publisher_(publisher), shutdown_(std::move(shutdown)) {}
+TaskService::TaskService(ServiceConfig config, ttrpc::EventLoop& loop, Publisher& publisher, std::function<void()> shutdown)
+    : config_(std::move(config)), loop_(loop), publisher_(publisher), shutdown_(std::move(shutdown)) {}
+
+void TaskService::launch_process(ProcessState& p, const std::function<void(const Stdio&)>& run) {
+    if (!p.terminal) {
+        p.io = open_process_io(p.stdin_path, p.stdout_path, p.stderr_path);
+        run({p.io.in.get(), p.io.out.get(), p.io.err.get(), {}});
+        p.io.close_child_ends();
+        return;
+    }
+    ConsoleSocket socket;
+    run({-1, -1, -1, socket.path()});
+    p.console = std::make_unique<ConsoleCopy>(loop_, socket.receive_master(), p.stdin_path, p.stdout_path);
+}
 
 const std::map<std::string, TaskService::Handler>& TaskService::handlers() {
     static const std::map<std::string, Handler> table = {
@@ -112,7 +124,6 @@ void TaskService::create(const std::string& payload, const ttrpc::Responder& res
     auto request = shimproto::decode_create(payload);
     if (containers_.count(request.id)) throw ServiceError(Code::AlreadyExists, "container " + request.id + ": already exists");
     if (!request.checkpoint.empty()) throw ServiceError(Code::Unimplemented, "restore from a checkpoint is not supported");
-    if (request.terminal) throw ServiceError(Code::Unimplemented, "terminals (ctr -t) are not supported by this shim yet");
 
     const RuncOptions options = decode_runc_options(request.options);
     Container c;
@@ -134,15 +145,13 @@ void TaskService::create(const std::string& payload, const ttrpc::Responder& res
 
     mount_rootfs(c.bundle, c.rootfs);
     try {
-        init.io = open_process_io(request.stdin_path, request.stdout_path, request.stderr_path);
         const std::string pid_file = c.bundle + "/init.pid";
-        c.runtime->create(c.id, c.bundle, pid_file, {init.io.in.get(), init.io.out.get(), init.io.err.get()});
+        launch_process(init, [&](const Stdio& stdio) { c.runtime->create(c.id, c.bundle, pid_file, stdio); });
         init.pid = read_pid_file(pid_file);
     } catch (...) {
         unmount_rootfs(c.bundle);
         throw;
     }
-    init.io.close_child_ends();
     init.status = TaskStatus::Created;
     const pid_t pid = init.pid;
     publisher_.publish(shimproto::task_create(c.id, c.bundle, c.rootfs,
@@ -175,8 +184,7 @@ void TaskService::start_exec(Container& c, ProcessState& p) {
     const std::string pid_file = c.bundle + "/.exec-" + p.exec_id + ".pid";
     common::write_file_atomic(spec_file, p.spec_json);
     try {
-        p.io = open_process_io(p.stdin_path, p.stdout_path, p.stderr_path);
-        c.runtime->exec(c.id, spec_file, pid_file, {p.io.in.get(), p.io.out.get(), p.io.err.get()});
+        launch_process(p, [&](const Stdio& stdio) { c.runtime->exec(c.id, spec_file, pid_file, stdio); });
         p.pid = read_pid_file(pid_file);
     } catch (...) {
         unlink(spec_file.c_str());
@@ -185,7 +193,6 @@ void TaskService::start_exec(Container& c, ProcessState& p) {
     }
     unlink(spec_file.c_str());
     unlink(pid_file.c_str());
-    p.io.close_child_ends();
     p.status = TaskStatus::Running;
 }
 
@@ -246,6 +253,7 @@ void TaskService::on_exit(pid_t pid, int wait_status) {
             if (!found && e.pid == pid && !e.exited()) found = &e;
         if (!found || found->exited()) continue;
         ProcessState& p = *found;
+        if (p.console) p.console->drain();
         p.status = TaskStatus::Stopped;
         p.exit_status = exit_status_of(wait_status);
         p.exited_at = shimproto::timestamp_now();

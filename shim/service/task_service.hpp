@@ -34,7 +34,7 @@ struct ServiceConfig {
 
 class TaskService {
 public:
-    TaskService(ServiceConfig config, Publisher& publisher, std::function<void()> shutdown);
+    TaskService(ServiceConfig config, ttrpc::EventLoop& loop, Publisher& publisher, std::function<void()> shutdown);
 
     void dispatch(const ttrpc::Request& request, const ttrpc::Responder& responder);
     // A reaped child: a container's process, or nobody we know.
@@ -67,7 +67,12 @@ private:
     void start_exec(Container& c, ProcessState& p);
     std::string runtime_root(const shimproto::CreateTaskRequest& request) const;
 
+    // Opens the process's stdio (or its terminal) and runs the runtime step
+    // that starts it (create or exec) with them.
+    void launch_process(ProcessState& p, const std::function<void(const Stdio&)>& run);
+
     ServiceConfig config_;
+    ttrpc::EventLoop& loop_;
     Publisher& publisher_;
     std::function<void()> shutdown_;
     std::map<std::string, Container> containers_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "shim/proto/task_messages.hpp"
+#include "shim/service/console.hpp"
 #include "shim/service/runtime_cli.hpp"
 #include "shim/service/stdio.hpp"
 #include "shim/ttrpc/server.hpp"
@@ -27,6 +28,7 @@ struct ProcessState {
     bool terminal = false;
     std::string spec_json;  // an exec's process.json, until it starts
     ProcessIo io;
+    std::unique_ptr<ConsoleCopy> console;  // with a terminal
     std::vector<ttrpc::Responder> waiters;
 
     bool exited() const { return status == shimproto::TaskStatus::Stopped; }

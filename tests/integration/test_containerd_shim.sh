@@ -115,6 +115,13 @@ expect_eq "stdin reaches the container" "line one" "$out"
 out=$(srun --rm "$IMAGE" "$PREFIX-fds" ls /proc/self/fd)
 expect_eq "only stdio reaches the container" "0 1 2 3" "$(echo $out)"
 
+# terminals: the master comes over a console socket, the shim copies
+ttyrun() { (set -o pipefail; script -qec "ctr --address $SOCK --namespace $NS $*" /dev/null </dev/null | tr -d '\r\000'); }
+out=$(ttyrun run --fifo-dir "$CD/fifo" --runtime "$SHIM" --rm -t "$IMAGE" "$PREFIX-tty" sh -c "'tty; exit 6'")
+status=$?
+expect_contains "ctr run -t gets a pty" "/dev/pts/0" "$out"
+expect_eq "ctr run -t returns the exit code" 6 "$status"
+
 # run -d, then the task verbs
 id="$PREFIX-d"
 srun -d "$IMAGE" "$id" sleep 1000 >/dev/null
@@ -131,6 +138,14 @@ out=$(c task exec --fifo-dir "$CD/fifo" --exec-id e1 "$id" sh -c 'echo pid1=$(ca
 status=$?
 expect_eq "task exec runs in the container" "pid1=sleep" "$out"
 expect_eq "task exec returns the exit code" 4 "$status"
+
+out=$(ttyrun task exec --fifo-dir "$CD/fifo" -t --exec-id e3 "$id" sh -c "'tty; exit 7'")
+status=$?
+expect_contains "task exec -t gets a pty" "/dev/pts/" "$out"
+expect_eq "task exec -t returns the exit code" 7 "$status"
+out=$(echo 'echo typed-in; exit 0' | script -qec "ctr --address $SOCK --namespace $NS task exec --fifo-dir $CD/fifo -t --exec-id e4 $id sh" /dev/null | tr -d '\r')
+expect_contains "task exec -t: input reaches the terminal" "typed-in" "$out"
+ls /tmp | grep -q '^crun-lite-pty' && not_ok "console sockets removed" || ok "console sockets removed"
 
 pids=$(c task ps "$id" | awk 'NR > 1 {print $1}' | tr '\n' ' ')
 expect_contains "task ps lists the init" "$pid" "$pids"

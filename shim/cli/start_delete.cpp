@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "common/file.hpp"
 #include "shim/cli/commands.hpp"
 #include "shim/cli/socket.hpp"
@@ -28,6 +30,20 @@ void write_out(const std::string& text) {
 
 }  // namespace
 
+std::string shim_group(const std::string& id) {
+    // One shim per pod, as containerd's runc shim: CRI marks every
+    // container of a sandbox with the sandbox's id.
+    const auto config = common::read_file_if_exists("config.json");
+    if (!config) return id;
+    const auto spec = nlohmann::json::parse(*config, nullptr, false);
+    if (spec.is_discarded() || !spec.is_object()) return id;
+    const auto annotations = spec.find("annotations");
+    if (annotations == spec.end() || !annotations->is_object()) return id;
+    const auto sandbox = annotations->find("io.kubernetes.cri.sandbox-id");
+    if (sandbox == annotations->end() || !sandbox->is_string() || sandbox->get<std::string>().empty()) return id;
+    return sandbox->get<std::string>();
+}
+
 std::string default_runtime_root() {
     const char* root = getenv("CRUNLITE_SHIM_ROOT");
     return root && *root ? root : "/run/containerd/crun-lite";
@@ -37,10 +53,7 @@ int run_start(const Flags& flags) {
     if (flags.id.empty() || flags.ns.empty()) throw common::Error("start needs -id and -namespace");
     // containerd reads start's combined output as the address: nothing else
     // may be printed, not even a warning.
-    // TODO(issue 13): group by the io.kubernetes.cri.sandbox-id annotation
-    // of config.json (one shim per pod); the socket is already named by a
-    // group key, and an existing shim's socket is reused below.
-    const std::string group = flags.id;
+    const std::string group = shim_group(flags.id);
     const std::string path = socket_path(flags.address, flags.ns, group);
     const std::string address = "unix://" + path;
     if (access(path.c_str(), F_OK) == 0) {
@@ -91,7 +104,8 @@ int run_delete(const Flags& flags) {
     unmount_rootfs(bundle);
     if (auto address = common::read_file_if_exists(bundle + "/address")) {
         const std::string path = strip_unix_scheme(*address);
-        if (path.rfind("/run/containerd/s/crun-lite-", 0) == 0) unlink(path.c_str());
+        // A pod's shim still serving other containers keeps its socket.
+        if (path.rfind("/run/containerd/s/crun-lite-", 0) == 0 && !can_connect(path)) unlink(path.c_str());
     }
     // What containerd records for a task whose shim died: killed (SIGKILL).
     write_out(shimproto::encode(shimproto::DeleteResponse{0, 128 + 9, shimproto::timestamp_now()}));

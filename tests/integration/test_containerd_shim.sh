@@ -51,6 +51,9 @@ task_pid() { c task ls | awk -v id="$1" '$1 == id {print $2}'; }
 wait_status() {
     for _ in $(seq 100); do [ "$(task_status "$1")" = "$2" ] && return; sleep 0.1; done
 }
+# A process that has not exited (an exited shim can stay a zombie a while:
+# its parent, `start`, is gone and whoever inherits it reaps it later).
+alive() { [ -d "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 our_shims() { pgrep -f "^$SHIM .*-namespace $NS " 2>/dev/null; }
 
 teardown() {
@@ -184,6 +187,26 @@ expect_eq "task delete -f of a running task" 0 $?
 sleep 0.2
 [ -d "/proc/$pid" ] && not_ok "delete -f leaves no process" || ok "delete -f leaves no process"
 c container rm "$id"
+
+# one shim per pod: containers with the same io.kubernetes.cri.sandbox-id
+pod="io.kubernetes.cri.sandbox-id=$PREFIX-pod"
+srun -d --annotation "$pod" "$IMAGE" "$PREFIX-pod-a" sleep 1000 >/dev/null
+srun -d --annotation "$pod" "$IMAGE" "$PREFIX-pod-b" sleep 1000 >/dev/null
+shim_a=$(awk '/^PPid/ {print $2}' "/proc/$(task_pid "$PREFIX-pod-a")/status")
+shim_b=$(awk '/^PPid/ {print $2}' "/proc/$(task_pid "$PREFIX-pod-b")/status")
+expect_eq "a pod's containers share one shim" "$shim_a" "$shim_b"
+c task kill -s SIGKILL "$PREFIX-pod-a"
+wait_status "$PREFIX-pod-a" STOPPED
+c task delete "$PREFIX-pod-a" >/dev/null && c container rm "$PREFIX-pod-a"
+sleep 0.3
+alive "$shim_a" && ok "the pod's shim outlives its first container" || not_ok "the pod's shim outlives its first container"
+out=$(c task exec --fifo-dir "$CD/fifo" --exec-id e1 "$PREFIX-pod-b" echo still served)
+expect_eq "the pod's other container is still served" "still served" "$out"
+c task kill -s SIGKILL "$PREFIX-pod-b"
+wait_status "$PREFIX-pod-b" STOPPED
+c task delete "$PREFIX-pod-b" >/dev/null && c container rm "$PREFIX-pod-b"
+sleep 0.3
+alive "$shim_a" && not_ok "the pod's shim exits with its last container" || ok "the pod's shim exits with its last container"
 
 # containerd restarted while a container runs: it reconnects to the shim
 id="$PREFIX-restart"

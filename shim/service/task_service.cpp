@@ -154,6 +154,11 @@ void TaskService::create(const std::string& payload, const ttrpc::Responder& res
     }
     init.status = TaskStatus::Created;
     const pid_t pid = init.pid;
+    try {
+        c.oom = std::make_unique<OomWatch>(loop_, pid, [this, id = c.id] { publisher_.publish(shimproto::task_oom(id)); });
+    } catch (const common::Error& e) {
+        spdlog::warn("container {}: no OOM events: {}", c.id, e.what());
+    }
     publisher_.publish(shimproto::task_create(c.id, c.bundle, c.rootfs,
                                               {init.stdin_path, init.stdout_path, init.stderr_path, init.terminal}, pid));
     containers_.emplace(c.id, std::move(c));
@@ -208,6 +213,7 @@ void TaskService::remove(const std::string& payload, const ttrpc::Responder& res
         responder.ok(shimproto::encode(answer));
         return;
     }
+    c.oom.reset();  // before the cgroup goes
     // --force also ends what an exited init left in the container's cgroup.
     c.runtime->remove(c.id, true);
     unmount_rootfs(c.bundle);

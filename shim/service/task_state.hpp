@@ -12,6 +12,7 @@
 
 #include "shim/proto/task_messages.hpp"
 #include "shim/service/console.hpp"
+#include "shim/service/oom_watch.hpp"
 #include "shim/service/runtime_cli.hpp"
 #include "shim/service/stdio.hpp"
 #include "shim/ttrpc/server.hpp"
@@ -40,6 +41,7 @@ struct Container {
     ProcessState init;
     std::map<std::string, ProcessState> execs;
     std::unique_ptr<RuntimeCli> runtime;
+    std::unique_ptr<OomWatch> oom;
 };
 
 }  // namespace shim

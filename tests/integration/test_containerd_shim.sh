@@ -188,6 +188,12 @@ sleep 0.2
 [ -d "/proc/$pid" ] && not_ok "delete -f leaves no process" || ok "delete -f leaves no process"
 c container rm "$id"
 
+# an OOM kill in the container's memory cgroup: a TaskOOM event (checked
+# with the other events below)
+id="$PREFIX-oom"
+srun --rm --memory-limit 16777216 "$IMAGE" "$id" dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null
+expect_eq "dd over the memory limit is OOM-killed" 137 $?
+
 # one shim per pod: containers with the same io.kubernetes.cri.sandbox-id
 pod="io.kubernetes.cri.sandbox-id=$PREFIX-pod"
 srun -d --annotation "$pod" "$IMAGE" "$PREFIX-pod-a" sleep 1000 >/dev/null
@@ -243,6 +249,7 @@ expect_eq "after a shim SIGKILL the container can be removed" 0 $?
 # events containerd received from the shim's publisher
 sleep 0.5
 kill "$events_pid" 2>/dev/null; wait "$events_pid" 2>/dev/null; events_pid=
+expect_contains "event /tasks/oom for the container" "$PREFIX-oom" "$(grep -F /tasks/oom "$CD/events")"
 for topic in /tasks/create /tasks/start /tasks/exit /tasks/delete /tasks/paused /tasks/resumed /tasks/exec-added /tasks/exec-started; do
     expect_contains "event $topic" "$topic" "$(grep -F "$NS" "$CD/events")"
 done

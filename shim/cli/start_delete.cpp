@@ -73,7 +73,7 @@ int run_start(const Flags& flags) {
     std::vector<std::string> args = {name, "-namespace", flags.ns, "-id", flags.id, "-address", flags.address,
                                      "-publish-binary", flags.publish_binary};
     if (flags.debug) args.push_back("-debug");
-    SpawnSpec spec{"/proc/self/exe", args, -1, -1, -1, listener.get(), true};
+    SpawnSpec spec{"/proc/self/exe", args, -1, -1, -1, {listener.get()}, true};
     try {
         spawn(spec);  // the daemon outlives us; containerd's reaper gets it
     } catch (...) {

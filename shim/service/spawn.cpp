@@ -36,16 +36,22 @@ pid_t spawn(const SpawnSpec& spec) {
     common::UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
     if (!null_fd) common::throw_errno("open /dev/null");
     SpawnSetup setup;
-    const int sources[4] = {spec.stdin_fd >= 0 ? spec.stdin_fd : null_fd.get(),
-                            spec.stdout_fd >= 0 ? spec.stdout_fd : null_fd.get(),
-                            spec.stderr_fd >= 0 ? spec.stderr_fd : null_fd.get(), spec.fd3};
-    // dup2 onto itself keeps O_CLOEXEC: posix_spawn (glibc >= 2.29) clears
-    // the flag in that case, which is what we want for an fd already in place.
-    for (int target = 0; target < 4; ++target) {
-        if (sources[target] < 0) continue;
-        posix_spawn_file_actions_adddup2(&setup.actions, sources[target], target);
+    std::vector<int> sources = {spec.stdin_fd >= 0 ? spec.stdin_fd : null_fd.get(),
+                                spec.stdout_fd >= 0 ? spec.stdout_fd : null_fd.get(),
+                                spec.stderr_fd >= 0 ? spec.stderr_fd : null_fd.get()};
+    sources.insert(sources.end(), spec.extra_fds.begin(), spec.extra_fds.end());
+    // Sources that sit where a later target goes would be overwritten before
+    // their dup2: move every source above the targets first.
+    std::vector<common::UniqueFd> moved;
+    for (int& source : sources) {
+        if (source >= static_cast<int>(sources.size())) continue;
+        moved.emplace_back(fcntl(source, F_DUPFD_CLOEXEC, static_cast<int>(sources.size())));
+        if (!moved.back()) common::throw_errno("dup for spawn");
+        source = moved.back().get();
     }
-    posix_spawn_file_actions_addclosefrom_np(&setup.actions, spec.fd3 >= 0 ? 4 : 3);
+    for (size_t target = 0; target < sources.size(); ++target)
+        posix_spawn_file_actions_adddup2(&setup.actions, sources[target], static_cast<int>(target));
+    posix_spawn_file_actions_addclosefrom_np(&setup.actions, static_cast<int>(sources.size()));
 
     sigset_t empty;
     sigemptyset(&empty);
@@ -63,7 +69,8 @@ pid_t spawn(const SpawnSpec& spec) {
     for (const auto& arg : spec.args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
     std::vector<char*> envp;
-    for (char** e = environ; *e; ++e) envp.push_back(*e);
+    if (!spec.clear_env)
+        for (char** e = environ; *e; ++e) envp.push_back(*e);
     for (const auto& e : spec.extra_env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
 

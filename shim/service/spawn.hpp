@@ -16,9 +16,10 @@ struct SpawnSpec {
     std::string path;
     std::vector<std::string> args;  // argv[0] included
     int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;  // -1: /dev/null
-    int fd3 = -1;                                        // handed on as fd 3
+    std::vector<int> extra_fds;                          // handed on as 3, 4, ...
     bool new_session = false;
     std::vector<std::string> extra_env;  // NAME=VALUE added to ours
+    bool clear_env = false;              // extra_env only, not ours
 };
 
 pid_t spawn(const SpawnSpec& spec);

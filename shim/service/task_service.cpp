@@ -50,9 +50,10 @@ pid_t read_pid_file(const std::string& path) {
 TaskService::TaskService(ServiceConfig config, ttrpc::EventLoop& loop, Publisher& publisher, std::function<void()> shutdown)
     : config_(std::move(config)), loop_(loop), publisher_(publisher), shutdown_(std::move(shutdown)) {}
 
-void TaskService::launch_process(ProcessState& p, const std::function<void(const Stdio&)>& run) {
+void TaskService::launch_process(const std::string& container_id, ProcessState& p,
+                                 const std::function<void(const Stdio&)>& run) {
     if (!p.terminal) {
-        p.io = open_process_io(p.stdin_path, p.stdout_path, p.stderr_path);
+        p.io = open_process_io(p.stdin_path, p.stdout_path, p.stderr_path, {container_id, config_.ns});
         run({p.io.in.get(), p.io.out.get(), p.io.err.get(), {}});
         p.io.close_child_ends();
         return;
@@ -146,7 +147,7 @@ void TaskService::create(const std::string& payload, const ttrpc::Responder& res
     mount_rootfs(c.bundle, c.rootfs);
     try {
         const std::string pid_file = c.bundle + "/init.pid";
-        launch_process(init, [&](const Stdio& stdio) { c.runtime->create(c.id, c.bundle, pid_file, stdio); });
+        launch_process(c.id, init, [&](const Stdio& stdio) { c.runtime->create(c.id, c.bundle, pid_file, stdio); });
         init.pid = read_pid_file(pid_file);
     } catch (...) {
         unmount_rootfs(c.bundle);
@@ -189,7 +190,7 @@ void TaskService::start_exec(Container& c, ProcessState& p) {
     const std::string pid_file = c.bundle + "/.exec-" + p.exec_id + ".pid";
     common::write_file_atomic(spec_file, p.spec_json);
     try {
-        launch_process(p, [&](const Stdio& stdio) { c.runtime->exec(c.id, spec_file, pid_file, stdio); });
+        launch_process(c.id, p, [&](const Stdio& stdio) { c.runtime->exec(c.id, spec_file, pid_file, stdio); });
         p.pid = read_pid_file(pid_file);
     } catch (...) {
         unlink(spec_file.c_str());

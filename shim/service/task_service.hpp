@@ -69,7 +69,8 @@ private:
 
     // Opens the process's stdio (or its terminal) and runs the runtime step
     // that starts it (create or exec) with them.
-    void launch_process(ProcessState& p, const std::function<void(const Stdio&)>& run);
+    void launch_process(const std::string& container_id, ProcessState& p,
+                        const std::function<void(const Stdio&)>& run);
 
     ServiceConfig config_;
     ttrpc::EventLoop& loop_;

@@ -118,6 +118,26 @@ expect_eq "stdin reaches the container" "line one" "$out"
 out=$(srun --rm "$IMAGE" "$PREFIX-fds" ls /proc/self/fd)
 expect_eq "only stdio reaches the container" "0 1 2 3" "$(echo $out)"
 
+# log URIs: file:// (appended) and binary:// (containerd's logging-binary
+# protocol: fds 3 and 4, ready on fd 5, CONTAINER_ID/NAMESPACE)
+srun --rm --log-uri "file://$WORK/logs/file.log" "$IMAGE" "$PREFIX-logfile" sh -c 'echo to file; echo err to file >&2'
+expect_eq "--log-uri file://: stdout and stderr in the file" "to file
+err to file" "$(cat "$WORK/logs/file.log" 2>&1)"
+cat > "$WORK/logger" <<EOL
+#!/bin/sh
+echo "\$* \$CONTAINER_NAMESPACE \$CONTAINER_ID" > "$WORK/logger.args"
+exec 5>&-
+/bin/cat <&4 > "$WORK/logger.err" &
+/bin/cat <&3 > "$WORK/logger.out"
+wait
+EOL
+chmod +x "$WORK/logger"
+srun --rm --log-uri "binary://$WORK/logger?tag=x" "$IMAGE" "$PREFIX-logbin" sh -c 'echo to logger; echo err to logger >&2'
+sleep 0.3
+expect_eq "--log-uri binary://: the logger's arguments and environment" "tag x $NS $PREFIX-logbin" "$(cat "$WORK/logger.args" 2>&1)"
+expect_eq "--log-uri binary://: stdout through fd 3" "to logger" "$(cat "$WORK/logger.out" 2>&1)"
+expect_eq "--log-uri binary://: stderr through fd 4" "err to logger" "$(cat "$WORK/logger.err" 2>&1)"
+
 # terminals: the master comes over a console socket, the shim copies
 ttyrun() { (set -o pipefail; script -qec "ctr --address $SOCK --namespace $NS $*" /dev/null </dev/null | tr -d '\r\000'); }
 out=$(ttyrun run --fifo-dir "$CD/fifo" --runtime "$SHIM" --rm -t "$IMAGE" "$PREFIX-tty" sh -c "'tty; exit 6'")

@@ -37,12 +37,18 @@ bool Publisher::forward(const shimproto::Event& event) {
     return false;
 }
 
-void Publisher::publish(shimproto::Event event) {
-    // The binary's queue first while it has events: order matters.
-    if (!ttrpc_address_.empty() && queue_.empty() && running_ < 0 && forward(event)) return;
-    if (binary_.empty()) return;
-    queue_.push_back(std::move(event));
-    if (running_ < 0) start_next();
+void Publisher::publish(shimproto::Event event) { pending_.push_back(std::move(event)); }
+
+void Publisher::pump() {
+    while (!pending_.empty()) {
+        shimproto::Event event = std::move(pending_.front());
+        pending_.pop_front();
+        // The binary's queue first while it has events: order matters.
+        if (!ttrpc_address_.empty() && queue_.empty() && running_ < 0 && forward(event)) continue;
+        if (binary_.empty()) continue;
+        queue_.push_back(std::move(event));
+        if (running_ < 0) start_next();
+    }
 }
 
 pid_t Publisher::launch(const shimproto::Event& event) {
@@ -84,6 +90,7 @@ bool Publisher::reaped(pid_t pid, int wait_status) {
 }
 
 void Publisher::flush() {
+    pump();
     while (running_ >= 0) {
         const pid_t pid = running_;
         reaped(pid, wait_for(pid));

@@ -27,7 +27,12 @@ public:
         : binary_(std::move(binary)), address_(std::move(address)), namespace_(std::move(ns)),
           ttrpc_address_(std::move(ttrpc_address)) {}
 
+    // Queued; sent by pump(), which the daemon runs after each loop round,
+    // so a request is answered before the events it caused are sent (a
+    // busy containerd, say in garbage collection, no longer delays the
+    // answer).
     void publish(shimproto::Event event);
+    void pump();
     // True when pid was the running publisher (then the next one starts).
     bool reaped(pid_t pid, int wait_status);
     // Publishes everything still queued, waiting for each (at exit).
@@ -40,7 +45,8 @@ private:
 
     std::string binary_, address_, namespace_, ttrpc_address_;
     std::optional<ttrpc::Client> client_;
-    std::deque<shimproto::Event> queue_;
+    std::deque<shimproto::Event> pending_;  // not yet sent anywhere
+    std::deque<shimproto::Event> queue_;    // for the publish binary
     pid_t running_ = -1;
 };
 

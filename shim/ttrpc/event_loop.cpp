@@ -40,6 +40,7 @@ void EventLoop::run() {
             auto callback = it->second;
             (*callback)(events[i].events);
         }
+        if (after_) after_();
     }
 }
 

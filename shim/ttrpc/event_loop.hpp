@@ -23,12 +23,16 @@ public:
     // Runs until stop(); callbacks may add, remove and stop.
     void run();
     void stop() { running_ = false; }
+    // Runs after each batch of callbacks (the shim publishes its events
+    // there, once the answers that caused them are on their way).
+    void after_events(std::function<void()> hook) { after_ = std::move(hook); }
 
 private:
     common::UniqueFd epoll_;
     // shared_ptr: a callback that removes itself stays alive while it runs.
     std::map<int, std::shared_ptr<Callback>> callbacks_;
     bool running_ = false;
+    std::function<void()> after_;
 };
 
 }  // namespace ttrpc

@@ -183,6 +183,12 @@ std::string encode(const StateResponse& response) {
     return std::move(w).take();
 }
 
+Any process_details(const std::string& exec_id) {
+    Writer w;
+    w.bytes_field(1, exec_id);
+    return {"containerd.runc.v1.ProcessDetails", std::move(w).take()};
+}
+
 std::string encode_pids_response(const std::vector<ProcessInfo>& processes) {
     Writer w;
     for (const auto& process : processes) {

@@ -101,6 +101,9 @@ struct ProcessInfo {
     uint32_t pid = 0;
     std::optional<Any> info;
 };
+// containerd.runc.v1.ProcessDetails {exec_id = 1}, the info of an exec's
+// pid in Pids (the type containerd's runc shim uses; clients decode it).
+Any process_details(const std::string& exec_id);
 std::string encode_pids_response(const std::vector<ProcessInfo>& processes);
 
 struct WaitResponse {

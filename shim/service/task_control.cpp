@@ -30,7 +30,13 @@ void TaskService::pids(const std::string& payload, const ttrpc::Responder& respo
     const auto ref = shimproto::decode_task_ref(payload);
     Container& c = container(ref.id);
     std::vector<shimproto::ProcessInfo> processes;
-    for (const pid_t pid : c.runtime->ps(c.id)) processes.push_back({static_cast<uint32_t>(pid), std::nullopt});
+    for (const pid_t pid : c.runtime->ps(c.id)) {
+        shimproto::ProcessInfo info{static_cast<uint32_t>(pid), std::nullopt};
+        // An exec's pid carries its exec id (ctr task ps shows it as INFO).
+        for (const auto& [exec_id, e] : c.execs)
+            if (e.pid == pid && !e.exited()) info.info = shimproto::process_details(exec_id);
+        processes.push_back(std::move(info));
+    }
     responder.ok(shimproto::encode_pids_response(processes));
 }
 

@@ -170,8 +170,10 @@ out=$(echo 'echo typed-in; exit 0' | script -qec "ctr --address $SOCK --namespac
 expect_contains "task exec -t: input reaches the terminal" "typed-in" "$out"
 ls /tmp | grep -q '^crun-lite-pty' && not_ok "console sockets removed" || ok "console sockets removed"
 
+c task exec --fifo-dir "$CD/fifo" --detach --exec-id e5 "$id" sleep 999 >/dev/null
 pids=$(c task ps "$id" | awk 'NR > 1 {print $1}' | tr '\n' ' ')
 expect_contains "task ps lists the init" "$pid" "$pids"
+expect_contains "task ps shows a detached exec's id" "e5" "$(c task ps "$id")"
 
 c task pause "$id"
 expect_eq "task pause" PAUSED "$(task_status "$id")"

@@ -9,6 +9,8 @@
 
 SHIM=${CRUNLITE_SHIM:-$(dirname "$CRUN")/containerd-shim-crun-lite-v2}
 [ -x "$SHIM" ] || { echo "not ok - $SHIM is not built"; exit 1; }
+PROBE=${TTRPC_PROBE:-$(dirname "$CRUN")/tests/integration/ttrpc_probe}
+[ -x "$PROBE" ] || { echo "not ok - $PROBE is not built"; exit 1; }
 if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null || { echo "cannot install containerd"; exit 1; }
 fi
@@ -179,6 +181,22 @@ c task pause "$id"
 expect_eq "task pause" PAUSED "$(task_status "$id")"
 c task resume "$id"
 expect_eq "task resume" RUNNING "$(task_status "$id")"
+
+# malformed frames and requests on the live shim: ttrpc errors, the shim
+# and the container unharmed (codes: 8 ResourceExhausted, 3 InvalidArgument,
+# 12 Unimplemented, 0 OK)
+sock=$(sed 's#^unix://##' "$CD/state/io.containerd.runtime.v2.task/$NS/$id/address")
+out=$("$PROBE" "$sock" malformed "$id")
+expect_eq "malformed ttrpc: the codes of the answers" "8 3 3 12 12 3 12 0" "$(echo "$out" | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
+expect_contains "an oversized frame is named" "exceeds the maximum" "$out"
+expect_contains "checkpoint answers a clear not supported" "checkpoint is not supported" "$out"
+expect_eq "after malformed input the task still runs" RUNNING "$(task_status "$id")"
+expect_eq "after malformed input the shim answers State" "2 $pid" "$("$PROBE" "$sock" state "$id")"
+
+# Update (ctr 1.6 has no task update): LinuxResources JSON through the shim
+memcg=$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup")
+echo '{"memory": {"limit": 50331648}}' | "$PROBE" "$sock" update "$id" >/dev/null
+expect_eq "Update sets the memory limit" 50331648 "$(cat "/sys/fs/cgroup/memory$memcg/memory.limit_in_bytes")"
 
 out=$(c task metrics "$id")
 expect_contains "task metrics shows memory usage" "memory.usage_in_bytes" "$out"

@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <optional>
+
+#include <spdlog/spdlog.h>
 
 #include "common/file.hpp"
 #include "common/unique_fd.hpp"
@@ -76,6 +79,7 @@ std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, b
         in.emplace();
         spec.stdin_fd = in->read.get();
     }
+    const auto started = std::chrono::steady_clock::now();
     const pid_t pid = spawn(spec);
     std::string output;
     if (in) {
@@ -92,6 +96,9 @@ std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, b
         output = common::read_fd(out->read.get());
     }
     const int status = wait_for(pid);
+    // With -debug (containerd at debug level): where a task step's time goes.
+    spdlog::debug("{} {}: {:.1f} ms", binary_, args.front(),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     if (exit_status_of(status) != 0) {
         std::string message = last_error();
         if (message.empty()) message = "exit status " + std::to_string(exit_status_of(status));

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -217,7 +218,10 @@ void TaskService::remove(const std::string& payload, const ttrpc::Responder& res
     c.oom.reset();  // before the cgroup goes
     // --force also ends what an exited init left in the container's cgroup.
     c.runtime->remove(c.id, true);
+    const auto unmount_start = std::chrono::steady_clock::now();
     unmount_rootfs(c.bundle);
+    spdlog::debug("unmount rootfs: {:.1f} ms",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - unmount_start).count());
     unlink((c.bundle + "/init.pid").c_str());
     publisher_.publish(shimproto::task_delete(c.id, "", answer.pid, answer.exit_status, answer.exited_at));
     containers_.erase(ref.id);

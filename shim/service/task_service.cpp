@@ -1,5 +1,6 @@
 #include "shim/service/task_service.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -218,6 +219,11 @@ void TaskService::remove(const std::string& payload, const ttrpc::Responder& res
     c.oom.reset();  // before the cgroup goes
     // --force also ends what an exited init left in the container's cgroup.
     c.runtime->remove(c.id, true);
+    // Execs the force just killed (a container sharing the host's pid
+    // namespace keeps them past the init) are reaped after the container
+    // is gone: their waiters hear now.
+    for (auto& [exec_id, e] : c.execs)
+        if (e.status == TaskStatus::Running || e.status == TaskStatus::Paused) mark_exited(c, e, 128 + SIGKILL);
     const auto unmount_start = std::chrono::steady_clock::now();
     unmount_rootfs(c.bundle);
     spdlog::debug("unmount rootfs: {:.1f} ms",
@@ -263,18 +269,21 @@ void TaskService::on_exit(pid_t pid, int wait_status) {
         for (auto& [exec_id, e] : c.execs)
             if (!found && e.pid == pid && !e.exited()) found = &e;
         if (!found || found->exited()) continue;
-        ProcessState& p = *found;
-        if (p.console) p.console->drain();
-        p.status = TaskStatus::Stopped;
-        p.exit_status = exit_status_of(wait_status);
-        p.exited_at = shimproto::timestamp_now();
-        publisher_.publish(shimproto::task_exit(c.id, p.exec_id.empty() ? c.id : p.exec_id, static_cast<uint32_t>(pid),
-                                                p.exit_status, p.exited_at));
-        const std::string answer = shimproto::encode(shimproto::WaitResponse{p.exit_status, p.exited_at});
-        for (const auto& waiter : p.waiters) waiter.ok(answer);
-        p.waiters.clear();
+        mark_exited(c, *found, exit_status_of(wait_status));
         return;
     }
+}
+
+void TaskService::mark_exited(Container& c, ProcessState& p, uint32_t exit_status) {
+    if (p.console) p.console->drain();
+    p.status = TaskStatus::Stopped;
+    p.exit_status = exit_status;
+    p.exited_at = shimproto::timestamp_now();
+    publisher_.publish(shimproto::task_exit(c.id, p.exec_id.empty() ? c.id : p.exec_id, static_cast<uint32_t>(p.pid),
+                                            p.exit_status, p.exited_at));
+    const std::string answer = shimproto::encode(shimproto::WaitResponse{p.exit_status, p.exited_at});
+    for (const auto& waiter : p.waiters) waiter.ok(answer);
+    p.waiters.clear();
 }
 
 }  // namespace shim

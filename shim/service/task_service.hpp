@@ -65,6 +65,8 @@ private:
     Container& container(const std::string& id);
     ProcessState& process(Container& c, const std::string& exec_id);
     void start_exec(Container& c, ProcessState& p);
+    // Records an exit: TaskExit published, Wait requests answered.
+    void mark_exited(Container& c, ProcessState& p, uint32_t exit_status);
     std::string runtime_root(const shimproto::CreateTaskRequest& request) const;
 
     // Opens the process's stdio (or its terminal) and runs the runtime step

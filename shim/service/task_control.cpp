@@ -2,6 +2,8 @@
 // exec, update and the shim's own lifecycle (Connect, Shutdown).
 #include <signal.h>
 #include <string.h>
+
+#include <cctype>
 #include <unistd.h>
 
 #include "shim/service/stats.hpp"
@@ -11,6 +13,18 @@ namespace shim {
 
 using shimproto::TaskStatus;
 using ttrpc::Code;
+
+namespace {
+
+// containerd's identifier rule; the id also names files in the bundle.
+bool valid_exec_id(const std::string& id) {
+    if (id.empty() || id.size() > 76 || !isalnum(static_cast<unsigned char>(id[0]))) return false;
+    for (const char ch : id)
+        if (!isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '.' && ch != '-') return false;
+    return true;
+}
+
+}  // namespace
 
 void TaskService::kill(const std::string& payload, const ttrpc::Responder& responder) {
     const auto request = shimproto::decode_kill(payload);
@@ -63,7 +77,8 @@ void TaskService::resume(const std::string& payload, const ttrpc::Responder& res
 void TaskService::exec(const std::string& payload, const ttrpc::Responder& responder) {
     auto request = shimproto::decode_exec(payload);
     Container& c = container(request.id);
-    if (request.exec_id.empty()) throw ServiceError(Code::InvalidArgument, "exec: an exec id is required");
+    if (!valid_exec_id(request.exec_id))
+        throw ServiceError(Code::InvalidArgument, "exec id \"" + request.exec_id + "\": must match [A-Za-z0-9][A-Za-z0-9_.-]*, at most 76 characters");
     if (c.execs.count(request.exec_id)) throw ServiceError(Code::AlreadyExists, "exec " + request.exec_id + ": already exists");
     if (c.init.exited()) throw ServiceError(Code::FailedPrecondition, "container " + c.id + " is stopped");
     if (!request.spec) throw ServiceError(Code::InvalidArgument, "exec " + request.exec_id + ": no process spec");

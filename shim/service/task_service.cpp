@@ -147,11 +147,24 @@ void TaskService::create(const std::string& payload, const ttrpc::Responder& res
     init.terminal = request.terminal;
 
     mount_rootfs(c.bundle, c.rootfs);
+    bool created = false;
     try {
         const std::string pid_file = c.bundle + "/init.pid";
-        launch_process(c.id, init, [&](const Stdio& stdio) { c.runtime->create(c.id, c.bundle, pid_file, stdio); });
+        launch_process(c.id, init, [&](const Stdio& stdio) {
+            c.runtime->create(c.id, c.bundle, pid_file, stdio);
+            created = true;
+        });
         init.pid = read_pid_file(pid_file);
     } catch (...) {
+        // A container the runtime made is ours to undo (a create that
+        // failed has undone itself).
+        if (created) {
+            try {
+                c.runtime->remove(c.id, true);
+            } catch (const common::Error& e) {
+                spdlog::warn("container {}: undo a failed create: {}", c.id, e.what());
+            }
+        }
         unmount_rootfs(c.bundle);
         throw;
     }

@@ -106,8 +106,14 @@ int malformed(const std::string& path, const std::string& id) {
     // Checkpoint: not supported
     send_all(fd.get(), ttrpc::encode_frame(11, MessageType::Request, ttrpc::encode(ttrpc::Request{kTask, "Checkpoint", task_ref(id)})));
     print_answer(fd.get(), decoder);
+    // an exec id that would name a file outside the bundle: InvalidArgument
+    shimproto::Writer exec;
+    exec.bytes_field(1, id);
+    exec.bytes_field(2, "../../escape");
+    send_all(fd.get(), ttrpc::encode_frame(15, MessageType::Request, ttrpc::encode(ttrpc::Request{kTask, "Exec", exec.data()})));
+    print_answer(fd.get(), decoder);
     // and the connection still serves
-    send_all(fd.get(), ttrpc::encode_frame(13, MessageType::Request, ttrpc::encode(ttrpc::Request{kTask, "State", task_ref(id)})));
+    send_all(fd.get(), ttrpc::encode_frame(17, MessageType::Request, ttrpc::encode(ttrpc::Request{kTask, "State", task_ref(id)})));
     print_answer(fd.get(), decoder);
     return 0;
 }

@@ -32,7 +32,7 @@ TEST_CASE("varints: one byte, several bytes, the 64-bit maximum") {
     CHECK_FALSE(r.next(f));
 }
 
-TEST_CASE("proto3 defaults are not written; embedded messages are, even empty") {
+TEST_CASE("proto3 defaults are not written, embedded messages are even when empty") {
     Writer w;
     w.varint_field(1, 0);
     w.bool_field(2, false);

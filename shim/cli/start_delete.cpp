@@ -65,15 +65,16 @@ int run_start(const Flags& flags) {
         unlink(path.c_str());  // a dead shim's
     }
     common::UniqueFd listener = listen_unix(path);
-    // Exec'd through /proc/self/exe (this very binary, even if the file was
-    // replaced meanwhile), named by its path so ps and pgrep show the shim.
+    // Exec'd by its own path (not /proc/self/exe), so the daemon's name in
+    // ps, pgrep and /proc/PID/comm is the shim's, as for containerd's shims.
     char self[PATH_MAX];
     const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    const std::string name = n > 0 ? std::string(self, static_cast<size_t>(n)) : "containerd-shim-crun-lite-v2";
+    if (n <= 0) common::throw_errno("readlink /proc/self/exe");
+    const std::string name(self, static_cast<size_t>(n));
     std::vector<std::string> args = {name, "-namespace", flags.ns, "-id", flags.id, "-address", flags.address,
                                      "-publish-binary", flags.publish_binary};
     if (flags.debug) args.push_back("-debug");
-    SpawnSpec spec{"/proc/self/exe", args, -1, -1, -1, {listener.get()}, true};
+    SpawnSpec spec{name, args, -1, -1, -1, {listener.get()}, true};
     try {
         spawn(spec);  // the daemon outlives us; containerd's reaper gets it
     } catch (...) {

@@ -56,8 +56,13 @@ void TaskService::launch_process(const std::string& container_id, ProcessState& 
                                  const std::function<void(const Stdio&)>& run) {
     if (!p.terminal) {
         p.io = open_process_io(p.stdin_path, p.stdout_path, p.stderr_path, {container_id, config_.ns});
+        // Ours closed whether the runtime succeeded or not: a client waits
+        // for its fifos' EOF before it deletes the process.
+        struct CloseChildEnds {
+            ProcessIo& io;
+            ~CloseChildEnds() { io.close_child_ends(); }
+        } guard{p.io};
         run({p.io.in.get(), p.io.out.get(), p.io.err.get(), {}});
-        p.io.close_child_ends();
         return;
     }
     ConsoleSocket socket;
@@ -194,7 +199,21 @@ void TaskService::start(const std::string& payload, const ttrpc::Responder& resp
         p.status = TaskStatus::Running;
         publisher_.publish(shimproto::task_start(c.id, static_cast<uint32_t>(p.pid)));
     } else {
-        start_exec(c, p);
+        try {
+            start_exec(c, p);
+        } catch (...) {
+            // As runc's shim: an exec that never ran is stopped and its
+            // Wait answered (no TaskExit: it never started), so the client
+            // goes on to delete it.
+            p.io = ProcessIo();
+            p.status = TaskStatus::Stopped;
+            p.exit_status = 255;
+            p.exited_at = shimproto::timestamp_now();
+            const std::string answer = shimproto::encode(shimproto::WaitResponse{p.exit_status, p.exited_at});
+            for (const auto& waiter : p.waiters) waiter.ok(answer);
+            p.waiters.clear();
+            throw;
+        }
         publisher_.publish(shimproto::task_exec_started(c.id, p.exec_id, static_cast<uint32_t>(p.pid)));
     }
     responder.ok(shimproto::encode_pid_response(static_cast<uint32_t>(p.pid)));

@@ -67,6 +67,8 @@ cleanup() {
     [ -n "${TIMER_PID:-}" ] && kill "$TIMER_PID" 2>/dev/null
     grep " $CD/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
     for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+    # runc's default root under containerd's runc shim: /run/containerd/runc/<ns>
+    rmdir "/run/containerd/runc/$NS" 2>/dev/null
     rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc 2>/dev/null
     [ "$run_containerd_existed" = no ] && rmdir /run/containerd 2>/dev/null
     rm -rf "$WORK"

@@ -54,6 +54,7 @@ containerd_pid=$!
 c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
 
 cleanup() {
+    set +e  # every step, even after one fails (rmdir of what is not there)
     if kill -0 "$containerd_pid" 2>/dev/null; then
         for t in $(c task ls -q 2>/dev/null); do c task kill -a -s KILL "$t" >/dev/null 2>&1; done
         sleep 0.5
@@ -67,6 +68,8 @@ cleanup() {
     [ -n "${TIMER_PID:-}" ] && kill "$TIMER_PID" 2>/dev/null
     grep " $CD/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
     for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+    # A runc shim's cleanup can still be under way (it makes /run/containerd/s).
+    sleep 1
     # runc's default root under containerd's runc shim: /run/containerd/runc/<ns>
     rmdir "/run/containerd/runc/$NS" 2>/dev/null
     rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc 2>/dev/null

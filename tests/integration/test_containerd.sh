@@ -3,7 +3,18 @@
 # unchanged: `ctr run --runc-binary crun-lite`. A private containerd (own
 # config, root, state and socket under $WORK), a busybox OCI image imported
 # from a tarball (no registry), then the task verbs, and nothing left after.
+# With SHIM_MODE=native the same list runs through the native shim,
+# containerd-shim-crun-lite-v2 (`ctr run --runtime /path/to/it`; its own
+# further checks are in test_containerd_shim.sh).
 . "$(dirname "$0")/lib.sh"
+SHIM_MODE=${SHIM_MODE:-runc}
+if [ "$SHIM_MODE" = native ]; then
+    SHIM=${CRUNLITE_SHIM:-$(dirname "$CRUN")/containerd-shim-crun-lite-v2}
+    [ -x "$SHIM" ] || { echo "not ok - $SHIM is not built"; exit 1; }
+    SHIM_PATTERN="^$SHIM "
+else
+    SHIM_PATTERN="containerd-shim-runc-v2"
+fi
 
 if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null || { echo "cannot install containerd"; exit 1; }
@@ -12,7 +23,8 @@ fi
 CD="$WORK/containerd"
 SOCK="$CD/containerd.sock"
 NS="crun-lite-it$$"
-# The shim passes `--root $RUNC_ROOT/$NS` to crun-lite.
+# The shim passes `--root $RUNC_ROOT/$NS` to crun-lite (the native shim
+# takes that parent from CRUNLITE_SHIM_ROOT in containerd's environment).
 RUNC_ROOT="$ROOT/containerd"
 IMAGE=localhost/crun-lite-busybox:latest
 mkdir -p "$CD" "$RUNC_ROOT"
@@ -35,13 +47,18 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
   level = "info"
 EOF
 
-containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
+CRUNLITE_SHIM_ROOT="$RUNC_ROOT" containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
 containerd_pid=$!
 
 c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
 # ctr run with crun-lite as the shim's runc
 # IO fifos in our dir (ctr leaves a detached exec's fifos behind)
-crun_ctr() { c run --fifo-dir "$CD/fifo" --runc-binary "$CRUN" --runc-root "$RUNC_ROOT" "$@"; }
+if [ "$SHIM_MODE" = native ]; then
+    RUN_ARGS="--runtime $SHIM"
+else
+    RUN_ARGS="--runc-binary $CRUN --runc-root $RUNC_ROOT"
+fi
+crun_ctr() { c run --fifo-dir "$CD/fifo" $RUN_ARGS "$@"; }
 cexec() { c task exec --fifo-dir "$CD/fifo" "$@"; }
 
 teardown() {
@@ -58,7 +75,7 @@ teardown() {
     fi
     # Shims of our namespace that outlived containerd (they are ours), then
     # any container they left, straight through crun-lite.
-    for p in $(pgrep -f "containerd-shim-runc-v2 -namespace $NS " 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    for p in $(pgrep -f "$SHIM_PATTERN.*-namespace $NS " 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
     for id in $("$CRUN" --root "$RUNC_ROOT/$NS" list -q 2>/dev/null); do
         "$CRUN" --root "$RUNC_ROOT/$NS" delete --force "$id" >/dev/null 2>&1
     done
@@ -97,7 +114,7 @@ out=$(printf 'line one\nline two\n' | crun_ctr --rm "$IMAGE" "$PREFIX-stdin" hea
 expect_eq "stdin reaches the container" "line one" "$out"
 
 # --tty, through a pty of our own
-out=$(script -qec "ctr --address $SOCK --namespace $NS run --fifo-dir $CD/fifo --runc-binary $CRUN --runc-root $RUNC_ROOT --rm -t $IMAGE $PREFIX-tty sh -c 'tty; echo cols=\$(stty size)'" /dev/null </dev/null | tr -d '\r')
+out=$(script -qec "ctr --address $SOCK --namespace $NS run --fifo-dir $CD/fifo $RUN_ARGS --rm -t $IMAGE $PREFIX-tty sh -c 'tty; echo cols=\$(stty size)'" /dev/null </dev/null | tr -d '\r')
 expect_contains "ctr run -t gets a pty" "/dev/pts/0" "$out"
 expect_contains "ctr run -t has a window size" "cols=" "$out"
 
@@ -190,5 +207,5 @@ expect_eq "no state left under crun-lite's root" "" "$(ls -A "$RUNC_ROOT/$NS" 2>
 left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -path "*/$NS/*" 2>/dev/null)
 expect_eq "no cgroup left behind" "" "$left"
 expect_eq "nothing left in /run/containerd/fifo" "" "$(ls -A /run/containerd/fifo 2>/dev/null)"
-expect_eq "no shim left" "" "$(sleep 0.5; pgrep -f "containerd-shim-runc-v2 -namespace $NS ")"
+expect_eq "no shim left" "" "$(sleep 0.5; pgrep -f "$SHIM_PATTERN.*-namespace $NS ")"
 finish

@@ -34,6 +34,9 @@ struct Config {
     //  - v1/hybrid, or not root: off. The unified hierarchy of a hybrid host
     //    belongs to the host (systemd); a missing controller is reported.
     std::optional<bool> enable_controllers_in_parents;
+    // --systemd-cgroup: cgroups_path is "slice:prefix:name" and systemd
+    // makes the cgroup, a transient scope unit (systemd_manager.hpp).
+    bool systemd = false;
 };
 
 // A hierarchy the container's cgroup lives in, for mounting it inside the
@@ -137,6 +140,10 @@ public:
     // when the runtime writes the child's pid to cgroup.procs instead.
     // Empty on v2 for a cgroup create() made.
     virtual std::vector<std::string> self_join_files() const = 0;
+    // The cgroup is made around the container's init (systemd's scope
+    // takes the pid when it starts): the launcher calls add_process(pid)
+    // after the clone, before the init goes on, whatever the above say.
+    virtual bool needs_pid() const { return false; }
 
     virtual void freeze() = 0;
     virtual void thaw() = 0;
@@ -166,6 +173,10 @@ public:
 // Picks the implementation for this host (cgroup2 at /sys/fs/cgroup, or
 // v1/hybrid) and resolves the container's paths; touches nothing yet.
 std::unique_ptr<Manager> make_manager(const Config& config);
+// The checks make_manager() would fail on that need no side effect and no
+// daemon: for --systemd-cgroup, a valid "slice:prefix:name" and systemd as
+// PID 1. Throws naming the cgroupsPath; the v1/v2 drivers check nothing.
+void preflight(const Config& config);
 // Reopens a manager from Manager::save() output.
 std::unique_ptr<Manager> load_manager(std::string_view saved);
 

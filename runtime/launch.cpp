@@ -63,6 +63,14 @@ bool has_runtime_hooks(const oci::Spec& spec) {
 
 }  // namespace
 
+cgroups::Config cgroup_config(const std::string& id, const oci::Spec& spec, bool systemd) {
+    cgroups::Config config;
+    config.container_id = id;
+    if (spec.linux) config.cgroups_path = spec.linux->cgroupsPath;
+    config.systemd = systemd;
+    return config;
+}
+
 Launched launch_container(const LaunchRequest& req) {
     const oci::Spec& spec = *req.spec;
     const oci::Linux& linux = *spec.linux;
@@ -76,7 +84,7 @@ Launched launch_container(const LaunchRequest& req) {
 
     namespaces::Plan plan = namespaces::plan(linux);
 
-    out.cgroup = cgroups::make_manager({req.id, linux.cgroupsPath});
+    out.cgroup = cgroups::make_manager(cgroup_config(req.id, spec, req.systemd_cgroup));
     // Before the first side effect: what delete --force needs if this
     // process dies anywhere from here on (the cgroups it is about to make,
     // which hold every process it starts).
@@ -166,7 +174,10 @@ Launched launch_container(const LaunchRequest& req) {
             if (sources[i]) parent_end.send(SyncKind::host_source, std::to_string(i), sources[i].get());
         }
     }
-    if (new_user && (cgroup_fd < 0 || !tasks_files.empty())) out.cgroup->add_process(pid);
+    // A systemd scope is made here, around the pid, before "go" lets the
+    // init run anything of the container's.
+    if (out.cgroup->needs_pid() || (new_user && (cgroup_fd < 0 || !tasks_files.empty())))
+        out.cgroup->add_process(pid);
     if (spec.process->oomScoreAdj) {
         common::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                            std::to_string(*spec.process->oomScoreAdj));

@@ -1,0 +1,258 @@
+#!/bin/bash
+# Runs in the systemd guest (sd-guest-run.sh): the same checks of the
+# systemd cgroup driver with runc (the reference: every expectation is
+# runc's behaviour) and with crun-lite, looking from outside the container
+# at what systemd and the kernel say. One line per check, "ok - ..." or
+# "not ok - ...", lines starting "# " are notes.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+CRUNLITE=/opt/crunlite/crun-lite
+# On tmpfs: nothing of it needs the disk, and a sync of it before the
+# poweroff would cost seconds.
+W=/run/sdw
+CG=/sys/fs/cgroup
+mkdir -p $W
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
+expect_contains() { case "$3" in *"$2"*) ok "$1" ;; *) not_ok "$1" "expected to contain: $2" "actual: $3" ;; esac; }
+show() { systemctl show "$1" -p "$2" --value 2>/dev/null; }
+# props UNIT: the unit's properties the checks read, in one call
+# (systemctl costs about as much as a container start under TCG).
+props() {
+    UNIT_PROPS=$(systemctl show "$1" -p ActiveState,ControlGroup,Slice,Delegate,MemoryMax,TasksMax,CPUWeight,CPUQuotaPerSecUSec 2>/dev/null)
+}
+prop() { echo "$UNIT_PROPS" | sed -n "s/^$1=//p"; }
+hybrid=false
+[ "$(stat -fc %t $CG)" = 63677270 ] || hybrid=true
+# The scope's cgroup directory in the hierarchy carrying controller $2
+# (v2: the one tree).
+cgdir() {
+    if $hybrid; then echo "$CG/$2$1"; else echo "$CG$1"; fi
+}
+
+# The busybox rootfs the host made (run-systemd-tests.sh), copied where
+# needed.
+rootfs() { cp -a /opt/crunlite/rootfs "$1"; }
+echo "# $(runc --version | head -n1); crun-lite $($CRUNLITE --version | head -n1); hybrid=$hybrid; checks start at $(cut -d' ' -f1 /proc/uptime) s"
+
+# bundle DIR TAG: runc's default config, a long sleep, limits, a
+# createRuntime hook that counts libsystemd in the runtime's memory map.
+bundle() {
+    mkdir -p "$1"
+    rootfs "$1/rootfs"
+    (cd "$1" && rm -f config.json && runc spec)
+    jq --arg path "a-b.slice:$2:c1" --arg hook "grep -c libsystemd /proc/\$PPID/maps > $1/maps; true" '
+        .process.terminal = false | .process.args = ["sleep", "1000"] |
+        .linux.cgroupsPath = $path |
+        .linux.resources += {memory: {limit: 67108864}, pids: {limit: 100},
+                             cpu: {shares: 512, quota: 50000, period: 100000}} |
+        .hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", $hook]}]' \
+        "$1/config.json" > "$1/c.json" && mv "$1/c.json" "$1/config.json"
+}
+
+wait_status() {
+    local i=0
+    while [ $i -lt 100 ]; do
+        [ "$($RT state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+
+# checks NAME BINARY
+checks() {
+    local name=$1 tag=$1 t0=$(date +%s.%N)
+    RT="$2 --root $W/root-$name --systemd-cgroup"
+    local b=$W/bundle-$name unit=$tag-c1.scope
+    local path=/a.slice/a-b.slice/$unit
+    bundle $b $tag
+    local slice_before
+    slice_before=$(show a-b.slice ActiveState)
+    $RT create --bundle $b --pid-file $b/pid c1 </dev/null >/dev/null 2>$b/err
+    # (runc warns about devices /sys/dev does not list: not an error)
+    expect_eq "[$name] create with cgroupsPath a-b.slice:$tag:c1" "" "$(grep -v level=warning $b/err)"
+    [ -s $b/pid ] || return 1
+    $RT start c1 2>$b/err
+    expect_eq "[$name] start" "" "$(cat $b/err)"
+    local pid
+    pid=$(cat $b/pid)
+    props $unit
+    expect_eq "[$name] systemctl: $unit ActiveState" active "$(prop ActiveState)"
+    expect_eq "[$name] systemctl: ControlGroup" "$path" "$(prop ControlGroup)"
+    expect_eq "[$name] systemctl: Slice (nested slice made)" a-b.slice "$(prop Slice)"
+    expect_eq "[$name] systemctl: a-b.slice is active (it was: ${slice_before:-unknown})" active "$(show a-b.slice ActiveState)"
+    expect_eq "[$name] systemctl: Delegate" yes "$(prop Delegate)"
+    expect_eq "[$name] systemctl: MemoryMax" 67108864 "$(prop MemoryMax)"
+    expect_eq "[$name] systemctl: TasksMax" 100 "$(prop TasksMax)"
+    # runc 1.1 maps shares to weight linearly (512 -> 20); crun-lite, as
+    # newer runc and crun, on a quadratic in log2(shares) (512 -> 59): the
+    # same weight as its cgroupfs driver. Both below the default 100.
+    local weight
+    weight=$(prop CPUWeight)
+    [ "$weight" -gt 1 ] 2>/dev/null && [ "$weight" -lt 100 ] && ok "[$name] systemctl: CPUWeight from shares 512 is below the default 100 ($weight)" ||
+        not_ok "[$name] systemctl: CPUWeight from shares 512 is below the default 100" "CPUWeight=$weight"
+    expect_eq "[$name] systemctl: CPUQuotaPerSecUSec" 500ms "$(prop CPUQuotaPerSecUSec)"
+    expect_contains "[$name] systemctl: the init is in the scope" "$pid" "$(systemctl status $unit --no-pager -n0 2>/dev/null)"
+    if $hybrid; then
+        expect_eq "[$name] /proc/<init>/cgroup memory line" "memory:$path" "$(grep -o 'memory:.*' /proc/$pid/cgroup)"
+        expect_eq "[$name] memory.limit_in_bytes" 67108864 "$(cat $(cgdir $path memory)/memory.limit_in_bytes)"
+        expect_eq "[$name] pids.max" 100 "$(cat $(cgdir $path pids)/pids.max)"
+        expect_eq "[$name] cpu.cfs_quota_us" 50000 "$(cat $(cgdir $path cpu)/cpu.cfs_quota_us)"
+        expect_eq "[$name] cpu.shares" 512 "$(cat $(cgdir $path cpu)/cpu.shares)"
+        expect_contains "[$name] exec: the container's /proc/self/cgroup" "memory:$path" "$($RT exec c1 cat /proc/self/cgroup 2>&1)"
+    else
+        expect_eq "[$name] /proc/<init>/cgroup" "0::$path" "$(cat /proc/$pid/cgroup)"
+        expect_eq "[$name] memory.max" 67108864 "$(cat $CG$path/memory.max)"
+        expect_eq "[$name] pids.max" 100 "$(cat $CG$path/pids.max)"
+        expect_eq "[$name] cpu.max" "50000 100000" "$(cat $CG$path/cpu.max)"
+        expect_eq "[$name] cpu.weight (as the unit's CPUWeight)" "$weight" "$(cat $CG$path/cpu.weight)"
+        # runc's default config has a cgroup namespace: the scope is its root.
+        expect_eq "[$name] exec: the container's /proc/self/cgroup" "0::/" "$($RT exec c1 cat /proc/self/cgroup 2>&1)"
+    fi
+    $RT exec -d c1 sleep 1000 </dev/null >/dev/null 2>$b/err
+    expect_eq "[$name] exec -d: the scope holds the init and the exec'd process" 2 "$(wc -l < $(cgdir $path pids)/cgroup.procs)"
+    # update: systemd's view and the files.
+    $RT update --memory 134217728 --pids-limit 200 c1 2>$b/err
+    expect_eq "[$name] update --memory --pids-limit" "" "$(cat $b/err)"
+    props $unit
+    expect_eq "[$name] update: systemctl MemoryMax" 134217728 "$(prop MemoryMax)"
+    expect_eq "[$name] update: systemctl TasksMax" 200 "$(prop TasksMax)"
+    if $hybrid; then
+        expect_eq "[$name] update: memory.limit_in_bytes" 134217728 "$(cat $(cgdir $path memory)/memory.limit_in_bytes)"
+        expect_eq "[$name] update: pids.max" 200 "$(cat $(cgdir $path pids)/pids.max)"
+    else
+        expect_eq "[$name] update: memory.max" 134217728 "$(cat $CG$path/memory.max)"
+        expect_eq "[$name] update: pids.max" 200 "$(cat $CG$path/pids.max)"
+    fi
+    # pause / resume
+    $RT pause c1 2>$b/err
+    expect_eq "[$name] pause: status paused" paused "$($RT state c1 | jq -r .status)"
+    if $hybrid; then
+        expect_eq "[$name] pause: freezer.state" FROZEN "$(cat $(cgdir $path freezer)/freezer.state)"
+    else
+        expect_eq "[$name] pause: cgroup.freeze" 1 "$(cat $CG$path/cgroup.freeze)"
+    fi
+    $RT resume c1 2>$b/err
+    expect_eq "[$name] resume: status running" running "$($RT state c1 | jq -r .status)"
+    expect_eq "[$name] ps --format json lists the init and the exec'd process" 2 "$($RT ps --format json c1 | jq length)"
+    expect_contains "[$name] ps --format json: the init" "$pid" "$($RT ps --format json c1 | jq -c .)"
+    local stats
+    stats=$($RT events --stats c1 2>&1)
+    expect_eq "[$name] events --stats: pids.current" 2 "$(echo "$stats" | jq .data.pids.current)"
+    expect_eq "[$name] events --stats: memory limit" 134217728 "$(echo "$stats" | jq .data.memory.usage.limit)"
+    # kill --all, then delete: no unit, no cgroup.
+    $RT kill --all c1 KILL 2>$b/err
+    wait_status c1 stopped
+    expect_eq "[$name] kill --all KILL: stopped" stopped "$($RT state c1 | jq -r .status)"
+    $RT delete c1 2>$b/err
+    expect_eq "[$name] delete" "" "$(cat $b/err)"
+    local load
+    load=$(show $unit ActiveState)
+    [ -z "$load" ] || [ "$load" = inactive ] && ok "[$name] delete: $unit is gone (${load:-not loaded})" ||
+        not_ok "[$name] delete: $unit is gone" "ActiveState=$load"
+    [ ! -d "$(cgdir $path memory)" ] && ok "[$name] delete: the scope's cgroup is gone" ||
+        not_ok "[$name] delete: the scope's cgroup is gone" "$(cgdir $path memory) exists"
+    echo "# [$name] a-b.slice after delete: $(show a-b.slice ActiveState)"
+    echo "# [$name] libsystemd mappings in the runtime during create: $(cat $b/maps 2>/dev/null)"
+    echo "# [$name] checks took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+}
+
+checks runc runc
+# runc leaves the slices it made running: stop them, so that crun-lite's
+# run starts from the same place and its own cleanup shows.
+systemctl stop a.slice 2>/dev/null
+checks crunlite $CRUNLITE
+# Beyond runc: the slice crun-lite started for the container goes with it
+# (runc leaves it running).
+expect_eq "[crunlite] delete: the a-b.slice it started is stopped" inactive "$(show a-b.slice ActiveState)"
+[ ! -d $CG/a.slice/a-b.slice ] && ok "[crunlite] delete: a-b.slice's cgroup is gone" || not_ok "[crunlite] delete: a-b.slice's cgroup is gone"
+expect_eq "[crunlite] --systemd-cgroup loads libsystemd (the hook saw it in the runtime's maps)" yes \
+    "$([ "$(cat $W/bundle-crunlite/maps 2>/dev/null)" -gt 0 ] 2>/dev/null && echo yes || echo no)"
+# Crash safety (crun-lite's own property): create SIGKILLed once the scope
+# exists (its createRuntime hook holds it there), then delete --force
+# stops the unit and leaves nothing.
+crash_check() {
+    local b=$W/bundle-crash rt="$CRUNLITE --root $W/root-crash --systemd-cgroup" i=0 pid
+    mkdir -p $b
+    rootfs $b/rootfs
+    (cd $b && runc spec)
+    jq '.process.terminal = false | .process.args = ["sleep", "1000"] | .linux.cgroupsPath = "system.slice:crash:c2" |
+        .hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "while kill -0 $PPID 2>/dev/null; do sleep 0.1; done"]}]' \
+        $b/config.json > $b/c.json && mv $b/c.json $b/config.json
+    $rt create --bundle $b c2 </dev/null >/dev/null 2>&1 &
+    pid=$!
+    while [ $i -lt 100 ] && [ "$(show crash-c2.scope ActiveState)" != active ]; do sleep 0.1; i=$((i + 1)); done
+    expect_eq "[crunlite] crash: the scope exists while create waits in its hook" active "$(show crash-c2.scope ActiveState)"
+    kill -KILL $pid
+    wait $pid 2>/dev/null
+    $rt delete --force c2 2>$b/err
+    expect_eq "[crunlite] crash: delete --force after SIGKILLed create" "" "$(cat $b/err)"
+    local st
+    st=$(show crash-c2.scope ActiveState)
+    [ -z "$st" ] || [ "$st" = inactive ] && ok "[crunlite] crash: delete --force stopped the unit" ||
+        not_ok "[crunlite] crash: delete --force stopped the unit" "ActiveState=$st"
+    expect_eq "[crunlite] crash: no state left" "" "$(ls -A $W/root-crash)"
+}
+crash_check
+
+# podman with cgroup_manager=systemd (the guest's containers.conf) calls
+# the runtime with --systemd-cgroup and machine.slice:libpod:<id>.
+podman_checks() {
+    local name=$1 runtime=$2 id unit out
+    podman --runtime "$runtime" run -d --name p-$name --cgroupns=host localhost/bb sleep 1000 >$W/p.out 2>$W/p.err
+    id=$(podman inspect -f '{{.Id}}' p-$name 2>/dev/null)
+    [ -n "$id" ] || { not_ok "[$name] podman run -d" "$(tail -n3 $W/p.err)"; return 1; }
+    ok "[$name] podman run -d"
+    unit=libpod-$id.scope
+    props $unit
+    expect_eq "[$name] podman: systemctl ActiveState of libpod-<id>.scope" active "$(prop ActiveState)"
+    expect_eq "[$name] podman: its Slice" machine.slice "$(prop Slice)"
+    out=$(podman exec p-$name cat /proc/self/cgroup 2>&1)
+    expect_eq "[$name] podman exec: /proc/self/cgroup (--cgroupns=host)" "0::/machine.slice/$unit" "$out"
+    podman rm -f -t 0 p-$name >/dev/null 2>$W/p.err
+    expect_eq "[$name] podman rm -f" "" "$(grep -iv 'warn' $W/p.err)"
+    out=$(show $unit ActiveState)
+    [ -z "$out" ] || [ "$out" = inactive ] && ok "[$name] podman rm: $unit is gone" || not_ok "[$name] podman rm: $unit is gone" "ActiveState=$out"
+}
+tar -C /opt/crunlite/rootfs -cf $W/img.tar .
+if podman import $W/img.tar localhost/bb >/dev/null 2>$W/import.err; then
+    t0=$(date +%s)
+    podman_checks runc /usr/sbin/runc
+    podman_checks crunlite $CRUNLITE
+    echo "# podman checks took $(($(date +%s) - t0)) s"
+else
+    not_ok "podman import of a busybox rootfs" "$(tail -n3 $W/import.err)"
+fi
+
+# containerd's runc shim, driven by ctr, with --runc-systemd-cgroup.
+ctr_checks() {
+    local name=$1 binary=$2 prefix=$3 out t=$(date +%s)
+    rootfs $W/ctr-$name
+    ctr run -d --rootfs --runc-binary "$binary" --runc-systemd-cgroup --cgroup system.slice:$prefix:c1 \
+        $W/ctr-$name c-$name /bin/sleep 1000 </dev/null >$W/ctr.out 2>&1
+    expect_eq "[$name] ctr run -d --runc-systemd-cgroup --cgroup system.slice:$prefix:c1" "" "$(cat $W/ctr.out)"
+    expect_eq "[$name] ctr: $prefix-c1.scope is active" active "$(show $prefix-c1.scope ActiveState)"
+    expect_eq "[$name] ctr: its ControlGroup" /system.slice/$prefix-c1.scope "$(show $prefix-c1.scope ControlGroup)"
+    ctr task kill -s SIGKILL c-$name >/dev/null 2>&1
+    local i=0
+    while [ $i -lt 50 ] && ctr task ls 2>/dev/null | grep -q "c-$name.*RUNNING"; do sleep 0.1; i=$((i + 1)); done
+    ctr task rm c-$name >/dev/null 2>&1
+    ctr container rm c-$name >/dev/null 2>&1
+    out=$(show $prefix-c1.scope ActiveState)
+    [ -z "$out" ] || [ "$out" = inactive ] && ok "[$name] ctr task rm: the scope is gone" ||
+        not_ok "[$name] ctr task rm: the scope is gone" "ActiveState=$out"
+    echo "# [$name] ctr checks took $(($(date +%s) - t)) s"
+}
+t0=$(date +%s)
+if systemctl start containerd 2>$W/containerd.err; then
+    echo "# containerd started in $(($(date +%s) - t0)) s"
+    ctr_checks runc /usr/sbin/runc ctrrunc
+    ctr_checks crunlite $CRUNLITE ctr
+    systemctl stop containerd
+    echo "# containerd checks took $(($(date +%s) - t0)) s"
+else
+    not_ok "containerd starts" "$(cat $W/containerd.err)"
+fi
+
+echo "# systemd driver checks done at $(cut -d' ' -f1 /proc/uptime) s"

@@ -12,15 +12,26 @@ W=/run/sdw
 CG=/sys/fs/cgroup
 mkdir -p $W
 
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+# REFERENCE_ONLY=1: results are notes, not checks (runc 1.1.5 on a hybrid
+# host, where it fails some of them itself).
+REFERENCE_ONLY=0
+ref_ok=0
+ref_failed=0
+ok() {
+    if [ $REFERENCE_ONLY = 1 ]; then ref_ok=$((ref_ok + 1)); echo "# reference: ok - $1"; else echo "ok - $1"; fi
+}
+not_ok() {
+    local mark="not ok - "
+    if [ $REFERENCE_ONLY = 1 ]; then ref_failed=$((ref_failed + 1)); mark="# reference: not ok - "; fi
+    echo "$mark$1"; shift; for l in "$@"; do echo "#   $l"; done
+}
 expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
 expect_contains() { case "$3" in *"$2"*) ok "$1" ;; *) not_ok "$1" "expected to contain: $2" "actual: $3" ;; esac; }
 show() { systemctl show "$1" -p "$2" --value 2>/dev/null; }
 # props UNIT: the unit's properties the checks read, in one call
 # (systemctl costs about as much as a container start under TCG).
 props() {
-    UNIT_PROPS=$(systemctl show "$1" -p ActiveState,ControlGroup,Slice,Delegate,MemoryMax,TasksMax,CPUWeight,CPUQuotaPerSecUSec 2>/dev/null)
+    UNIT_PROPS=$(systemctl show "$1" -p ActiveState,ControlGroup,Slice,Delegate,MemoryMax,MemoryLimit,TasksMax,CPUWeight,CPUShares,CPUQuotaPerSecUSec 2>/dev/null)
 }
 prop() { echo "$UNIT_PROPS" | sed -n "s/^$1=//p"; }
 hybrid=false
@@ -51,11 +62,12 @@ bundle() {
         "$1/config.json" > "$1/c.json" && mv "$1/c.json" "$1/config.json"
 }
 
+# Up to 10 s of wall time (a runc state costs about half a second here).
 wait_status() {
-    local i=0
-    while [ $i -lt 100 ]; do
+    local end=$((SECONDS + 10))
+    while [ $SECONDS -lt $end ]; do
         [ "$($RT state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
-        sleep 0.1; i=$((i + 1))
+        sleep 0.1
     done
     return 1
 }
@@ -83,15 +95,22 @@ checks() {
     expect_eq "[$name] systemctl: Slice (nested slice made)" a-b.slice "$(prop Slice)"
     expect_eq "[$name] systemctl: a-b.slice is active (it was: ${slice_before:-unknown})" active "$(show a-b.slice ActiveState)"
     expect_eq "[$name] systemctl: Delegate" yes "$(prop Delegate)"
-    expect_eq "[$name] systemctl: MemoryMax" 67108864 "$(prop MemoryMax)"
+    # v1 controllers: systemd's v1 property names.
+    local memory_prop=MemoryMax
+    $hybrid && memory_prop=MemoryLimit
+    expect_eq "[$name] systemctl: $memory_prop" 67108864 "$(prop $memory_prop)"
     expect_eq "[$name] systemctl: TasksMax" 100 "$(prop TasksMax)"
     # runc 1.1 maps shares to weight linearly (512 -> 20); crun-lite, as
     # newer runc and crun, on a quadratic in log2(shares) (512 -> 59): the
     # same weight as its cgroupfs driver. Both below the default 100.
     local weight
-    weight=$(prop CPUWeight)
-    [ "$weight" -gt 1 ] 2>/dev/null && [ "$weight" -lt 100 ] && ok "[$name] systemctl: CPUWeight from shares 512 is below the default 100 ($weight)" ||
-        not_ok "[$name] systemctl: CPUWeight from shares 512 is below the default 100" "CPUWeight=$weight"
+    if $hybrid; then
+        expect_eq "[$name] systemctl: CPUShares" 512 "$(prop CPUShares)"
+    else
+        weight=$(prop CPUWeight)
+        [ "$weight" -gt 1 ] 2>/dev/null && [ "$weight" -lt 100 ] && ok "[$name] systemctl: CPUWeight from shares 512 is below the default 100 ($weight)" ||
+            not_ok "[$name] systemctl: CPUWeight from shares 512 is below the default 100" "CPUWeight=$weight"
+    fi
     expect_eq "[$name] systemctl: CPUQuotaPerSecUSec" 500ms "$(prop CPUQuotaPerSecUSec)"
     expect_contains "[$name] systemctl: the init is in the scope" "$pid" "$(systemctl status $unit --no-pager -n0 2>/dev/null)"
     if $hybrid; then
@@ -116,7 +135,7 @@ checks() {
     $RT update --memory 134217728 --pids-limit 200 c1 2>$b/err
     expect_eq "[$name] update --memory --pids-limit" "" "$(cat $b/err)"
     props $unit
-    expect_eq "[$name] update: systemctl MemoryMax" 134217728 "$(prop MemoryMax)"
+    expect_eq "[$name] update: systemctl $memory_prop" 134217728 "$(prop $memory_prop)"
     expect_eq "[$name] update: systemctl TasksMax" 200 "$(prop TasksMax)"
     if $hybrid; then
         expect_eq "[$name] update: memory.limit_in_bytes" 134217728 "$(cat $(cgdir $path memory)/memory.limit_in_bytes)"
@@ -151,22 +170,35 @@ checks() {
     load=$(show $unit ActiveState)
     [ -z "$load" ] || [ "$load" = inactive ] && ok "[$name] delete: $unit is gone (${load:-not loaded})" ||
         not_ok "[$name] delete: $unit is gone" "ActiveState=$load"
-    [ ! -d "$(cgdir $path memory)" ] && ok "[$name] delete: the scope's cgroup is gone" ||
-        not_ok "[$name] delete: the scope's cgroup is gone" "$(cgdir $path memory) exists"
+    local left
+    left=$(find $CG -name $unit 2>/dev/null)
+    expect_eq "[$name] delete: no cgroup of the scope in any hierarchy" "" "$left"
     echo "# [$name] a-b.slice after delete: $(show a-b.slice ActiveState)"
     echo "# [$name] libsystemd mappings in the runtime during create: $(cat $b/maps 2>/dev/null)"
     echo "# [$name] checks took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
+# runc 1.1.5 on the hybrid guest: its ps and kill --all see the exec'd
+# process only, so its init outlives kill --all and delete refuses: its
+# results are shown, not counted (crun-lite's are).
+$hybrid && REFERENCE_ONLY=1
 checks runc runc
+REFERENCE_ONLY=0
+runc --root $W/root-runc delete -f c1 >/dev/null 2>&1
+$hybrid && echo "# runc on hybrid, for reference: $ref_ok ok, $ref_failed not ok"
 # runc leaves the slices it made running: stop them, so that crun-lite's
 # run starts from the same place and its own cleanup shows.
 systemctl stop a.slice 2>/dev/null
+# On v1 hierarchies systemd does not manage (net_cls, ...) runc leaves the
+# slices' directories it made: noted, and removed for the same reason.
+left=$(find $CG -depth -type d -path '*/a.slice*' 2>/dev/null)
+[ -n "$left" ] && echo "# runc left:" $left
+for d in $left; do rmdir "$d" 2>/dev/null; done
 checks crunlite $CRUNLITE
 # Beyond runc: the slice crun-lite started for the container goes with it
 # (runc leaves it running).
 expect_eq "[crunlite] delete: the a-b.slice it started is stopped" inactive "$(show a-b.slice ActiveState)"
-[ ! -d $CG/a.slice/a-b.slice ] && ok "[crunlite] delete: a-b.slice's cgroup is gone" || not_ok "[crunlite] delete: a-b.slice's cgroup is gone"
+expect_eq "[crunlite] delete: no cgroup of a.slice in any hierarchy" "" "$(find $CG -name a.slice 2>/dev/null)"
 expect_eq "[crunlite] --systemd-cgroup loads libsystemd (the hook saw it in the runtime's maps)" yes \
     "$([ "$(cat $W/bundle-crunlite/maps 2>/dev/null)" -gt 0 ] 2>/dev/null && echo yes || echo no)"
 # Crash safety (crun-lite's own property): create SIGKILLed once the scope
@@ -193,6 +225,7 @@ crash_check() {
     [ -z "$st" ] || [ "$st" = inactive ] && ok "[crunlite] crash: delete --force stopped the unit" ||
         not_ok "[crunlite] crash: delete --force stopped the unit" "ActiveState=$st"
     expect_eq "[crunlite] crash: no state left" "" "$(ls -A $W/root-crash)"
+    expect_eq "[crunlite] crash: no cgroup left" "" "$(find $CG -name crash-c2.scope 2>/dev/null)"
 }
 crash_check
 
@@ -209,7 +242,11 @@ podman_checks() {
     expect_eq "[$name] podman: systemctl ActiveState of libpod-<id>.scope" active "$(prop ActiveState)"
     expect_eq "[$name] podman: its Slice" machine.slice "$(prop Slice)"
     out=$(podman exec p-$name cat /proc/self/cgroup 2>&1)
-    expect_eq "[$name] podman exec: /proc/self/cgroup (--cgroupns=host)" "0::/machine.slice/$unit" "$out"
+    if $hybrid; then
+        expect_contains "[$name] podman exec: /proc/self/cgroup (--cgroupns=host)" "pids:/machine.slice/$unit" "$out"
+    else
+        expect_eq "[$name] podman exec: /proc/self/cgroup (--cgroupns=host)" "0::/machine.slice/$unit" "$out"
+    fi
     podman rm -f -t 0 p-$name >/dev/null 2>$W/p.err
     expect_eq "[$name] podman rm -f" "" "$(grep -iv 'warn' $W/p.err)"
     out=$(show $unit ActiveState)

@@ -8,7 +8,9 @@
 // dlopen loads a second one), so nothing it allocates may be freed here:
 // the client reads strings out of messages (borrowed, freed with the
 // message by libsystemd) and never calls the API functions that return
-// malloc'd memory.
+// malloc'd memory. That second libc must be the glibc version the binary
+// was linked with (the linker's warning about dlopen says so): a binary
+// built on Debian 12 runs the driver on Debian 12.
 #pragma once
 
 #include <systemd/sd-bus.h>

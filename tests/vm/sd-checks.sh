@@ -31,7 +31,7 @@ show() { systemctl show "$1" -p "$2" --value 2>/dev/null; }
 # props UNIT: the unit's properties the checks read, in one call
 # (systemctl costs about as much as a container start under TCG).
 props() {
-    UNIT_PROPS=$(systemctl show "$1" -p ActiveState,ControlGroup,Slice,Delegate,MemoryMax,MemoryLimit,TasksMax,CPUWeight,CPUShares,CPUQuotaPerSecUSec 2>/dev/null)
+    UNIT_PROPS=$(systemctl show "$1" -p ActiveState,ControlGroup,Slice,Delegate,MemoryMax,MemoryLimit,MemoryHigh,TasksMax,CPUWeight,CPUShares,CPUQuotaPerSecUSec,DevicePolicy 2>/dev/null)
 }
 prop() { echo "$UNIT_PROPS" | sed -n "s/^$1=//p"; }
 hybrid=false
@@ -53,11 +53,12 @@ bundle() {
     mkdir -p "$1"
     rootfs "$1/rootfs"
     (cd "$1" && rm -f config.json && runc spec)
-    jq --arg path "a-b.slice:$2:c1" --arg hook "grep -c libsystemd /proc/\$PPID/maps > $1/maps; true" '
+    jq --argjson v2 "$($hybrid && echo false || echo true)" --arg path "a-b.slice:$2:c1" --arg hook "grep -c libsystemd /proc/\$PPID/maps > $1/maps; true" '
         .process.terminal = false | .process.args = ["sleep", "1000"] |
         .linux.cgroupsPath = $path |
         .linux.resources += {memory: {limit: 67108864}, pids: {limit: 100},
                              cpu: {shares: 512, quota: 50000, period: 100000}} |
+        if $v2 then .linux.resources.unified = {"memory.high": "50331648"} else . end |
         .hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", $hook]}]' \
         "$1/config.json" > "$1/c.json" && mv "$1/c.json" "$1/config.json"
 }
@@ -100,6 +101,8 @@ checks() {
     $hybrid && memory_prop=MemoryLimit
     expect_eq "[$name] systemctl: $memory_prop" 67108864 "$(prop $memory_prop)"
     expect_eq "[$name] systemctl: TasksMax" 100 "$(prop TasksMax)"
+    expect_eq "[$name] systemctl: DevicePolicy" strict "$(prop DevicePolicy)"
+    $hybrid || expect_eq "[$name] systemctl: MemoryHigh (unified memory.high)" 50331648 "$(prop MemoryHigh)"
     # runc 1.1 maps shares to weight linearly (512 -> 20); crun-lite, as
     # newer runc and crun, on a quadratic in log2(shares) (512 -> 59): the
     # same weight as its cgroupfs driver. Both below the default 100.
@@ -125,6 +128,7 @@ checks() {
         expect_eq "[$name] memory.max" 67108864 "$(cat $CG$path/memory.max)"
         expect_eq "[$name] pids.max" 100 "$(cat $CG$path/pids.max)"
         expect_eq "[$name] cpu.max" "50000 100000" "$(cat $CG$path/cpu.max)"
+        expect_eq "[$name] memory.high (unified)" 50331648 "$(cat $CG$path/memory.high)"
         expect_eq "[$name] cpu.weight (as the unit's CPUWeight)" "$weight" "$(cat $CG$path/cpu.weight)"
         # runc's default config has a cgroup namespace: the scope is its root.
         expect_eq "[$name] exec: the container's /proc/self/cgroup" "0::/" "$($RT exec c1 cat /proc/self/cgroup 2>&1)"
@@ -182,6 +186,23 @@ checks() {
 # process only, so its init outlives kill --all and delete refuses: its
 # results are shown, not counted (crun-lite's are).
 $hybrid && REFERENCE_ONLY=1
+oom_check() {
+    local name=$1 b=$W/bundle-oom-$1 st
+    mkdir -p $b
+    rootfs $b/rootfs
+    (cd $b && runc spec)
+    jq --arg path "system.slice:oom$name:c3" '.process.terminal = false | .linux.cgroupsPath = $path |
+        .process.args = ["sh", "-c", "head -c 200m /dev/zero | tail"] | .linux.resources.memory = {limit: 16777216, swap: 16777216}' \
+        $b/config.json > $b/c.json && mv $b/c.json $b/config.json
+    $RT_OOM run --bundle $b c3 </dev/null >/dev/null 2>$b/err
+    st=$?
+    expect_eq "[$name] OOM: a memory hog in the scope is killed (run exits 137)" 137 $st
+    st=$(show oom$name-c3.scope ActiveState)
+    [ -z "$st" ] || [ "$st" = inactive ] || [ "$st" = failed ] && ok "[$name] OOM: the scope is gone after run (${st:-not loaded})" ||
+        not_ok "[$name] OOM: the scope is gone after run" "ActiveState=$st"
+    systemctl reset-failed oom$name-c3.scope 2>/dev/null
+}
+
 checks runc runc
 REFERENCE_ONLY=0
 runc --root $W/root-runc delete -f c1 >/dev/null 2>&1
@@ -195,6 +216,10 @@ left=$(find $CG -depth -type d -path '*/a.slice*' 2>/dev/null)
 [ -n "$left" ] && echo "# runc left:" $left
 for d in $left; do rmdir "$d" 2>/dev/null; done
 checks crunlite $CRUNLITE
+RT_OOM="runc --root $W/root-oom --systemd-cgroup"
+oom_check runc
+RT_OOM="$CRUNLITE --root $W/root-oom --systemd-cgroup"
+oom_check crunlite
 # Beyond runc: the slice crun-lite started for the container goes with it
 # (runc leaves it running).
 expect_eq "[crunlite] delete: the a-b.slice it started is stopped" inactive "$(show a-b.slice ActiveState)"

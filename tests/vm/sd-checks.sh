@@ -203,6 +203,26 @@ oom_check() {
     systemctl reset-failed oom$name-c3.scope 2>/dev/null
 }
 
+# A container whose processes all exit: systemd collects the scope by
+# itself; delete afterwards has nothing to stop and must still succeed.
+exit_check() {
+    local name=$1 b=$W/bundle-exit-$1 st
+    mkdir -p $b
+    rootfs $b/rootfs
+    (cd $b && runc spec)
+    jq '.process.terminal = false | .process.args = ["true"] | .linux.cgroupsPath = "system.slice:exit'$name':c4"' \
+        $b/config.json > $b/c.json && mv $b/c.json $b/config.json
+    RT=$RT_OOM
+    $RT create --bundle $b c4 </dev/null >/dev/null 2>$b/err && $RT start c4 2>>$b/err
+    wait_status c4 stopped
+    expect_eq "[$name] exited container: stopped" stopped "$($RT state c4 2>&1 | jq -r .status)"
+    $RT delete c4 2>>$b/err
+    expect_eq "[$name] exited container: create, start, delete without errors" "" "$(grep -v level=warning $b/err)"
+    st=$(show exit$name-c4.scope ActiveState)
+    [ -z "$st" ] || [ "$st" = inactive ] && ok "[$name] exited container: no scope left" ||
+        not_ok "[$name] exited container: no scope left" "ActiveState=$st"
+}
+
 checks runc runc
 REFERENCE_ONLY=0
 runc --root $W/root-runc delete -f c1 >/dev/null 2>&1
@@ -218,8 +238,10 @@ for d in $left; do rmdir "$d" 2>/dev/null; done
 checks crunlite $CRUNLITE
 RT_OOM="runc --root $W/root-oom --systemd-cgroup"
 oom_check runc
+exit_check runc
 RT_OOM="$CRUNLITE --root $W/root-oom --systemd-cgroup"
 oom_check crunlite
+exit_check crunlite
 # Beyond runc: the slice crun-lite started for the container goes with it
 # (runc leaves it running).
 expect_eq "[crunlite] delete: the a-b.slice it started is stopped" inactive "$(show a-b.slice ActiveState)"

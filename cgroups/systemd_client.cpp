@@ -177,7 +177,7 @@ std::string Client::wait_job(const std::string& job, const std::string& unit) {
     }
 }
 
-void Client::start_transient_unit(const std::string& name, const Properties& props) {
+bool Client::start_transient_unit(const std::string& name, const Properties& props) {
     watch_jobs();
     std::string job;
     for (int attempt = 0;; ++attempt) {
@@ -194,11 +194,12 @@ void Client::start_transient_unit(const std::string& name, const Properties& pro
             job = read_string(reply.get(), 'o', "StartTransientUnit " + name);
             break;
         }
-        // A unit of that name that failed earlier (a container killed
-        // before its delete) blocks the name until it is reset.
-        if (!err.is("org.freedesktop.systemd1.UnitExists") || attempt > 0)
+        if (!err.is("org.freedesktop.systemd1.UnitExists"))
             throw common::Error(std::string(instance()) + ": StartTransientUnit " + name + " (" + to_string(props) +
                                 "): " + err.text(0));
+        if (attempt > 0) return false;
+        // A unit of that name that failed earlier (a container killed
+        // before its delete) blocks the name until it is reset.
         reset_failed_unit(name);
     }
     const std::string result = wait_job(job, name);
@@ -207,6 +208,7 @@ void Client::start_transient_unit(const std::string& name, const Properties& pro
         throw common::Error(std::string(instance()) + " could not start unit " + name + ": job " + result +
                             " (journalctl -u " + name + " may say why)");
     }
+    return true;
 }
 
 bool Client::stop_unit(const std::string& name) {

@@ -31,10 +31,11 @@ public:
     Client& operator=(const Client&) = delete;
 
     // Starts the transient unit `name` and waits for its job; throws with
-    // the job's result ("failed", "timeout", ...). A failed unit of that
-    // name left from before is reset and the start retried once, as runc
-    // does.
-    void start_transient_unit(const std::string& name, const Properties& props);
+    // the job's result ("failed", "timeout", ...). A unit of that name that
+    // exists already is reset (a failed one left from before goes) and the
+    // start retried once, as runc does; false when it still exists then
+    // (a running unit: the caller may join it, as runc does).
+    bool start_transient_unit(const std::string& name, const Properties& props);
     // Stops `name` and waits for it; false when systemd has no such unit.
     bool stop_unit(const std::string& name);
     // Forgets a failed unit; errors (no such unit, not failed) are ignored.

@@ -46,7 +46,7 @@ std::unique_ptr<Manager> files_manager(const Config& config, const Layout& layou
 nlohmann::json unit_json(const SystemdManager::Unit& u) {
     return {{"unit", u.placement.unit},         {"slice", u.placement.slice}, {"user", u.user},
             {"v2", u.v2},                       {"cgroup", u.cgroup},         {"track_mount", u.track_mount},
-            {"created_slices", u.created_slices}};
+            {"created_slices", u.created_slices}, {"joined", u.joined}};
 }
 
 }  // namespace
@@ -73,7 +73,16 @@ void SystemdManager::start(pid_t pid) {
     oci::Resources r = resources_.value_or(oci::Resources{});
     Properties res = resource_properties(r, unit_.v2, client().version(), notes_);
     props.insert(props.end(), res.begin(), res.end());
-    client().start_transient_unit(unit_.placement.unit, props);
+    if (!client().start_transient_unit(unit_.placement.unit, props)) {
+        // The unit runs already (another container asked for the same
+        // name): as runc, the container joins it, with its resources set on
+        // it, and the warning the cgroupfs driver gives for a cgroup that
+        // holds processes. Its delete leaves the unit to whoever started it.
+        warn("systemd unit " + unit_.placement.unit + " exists already: the container joins it");
+        unit_.joined = true;
+        if (!res.empty()) client().set_unit_properties(unit_.placement.unit, res);
+        files_->add_process(pid);
+    }
     started_ = true;
     // systemd is the authority on where the scope went; a placement that
     // differs from what the slice rules say is a bug to hear about.
@@ -145,7 +154,10 @@ void SystemdManager::destroy() {
         if (files_->frozen()) files_->thaw();
     } catch (const common::Error&) {
     }
-    client().stop_unit(unit_.placement.unit);
+    // Only a unit this manager started (or one reloaded from state, which
+    // a create of ours recorded), not one it joined: that is another
+    // container's.
+    if (started_ && !unit_.joined) client().stop_unit(unit_.placement.unit);
     files_->destroy();
     stop_created_slices();
 }
@@ -173,6 +185,7 @@ std::unique_ptr<SystemdManager> SystemdManager::from_json(const nlohmann::json& 
     u.cgroup = saved.at("cgroup").get<std::string>();
     u.track_mount = saved.at("track_mount").get<std::string>();
     u.created_slices = saved.at("created_slices").get<std::vector<std::string>>();
+    u.joined = saved.value("joined", false);
     return std::make_unique<SystemdManager>(std::move(u), load_manager(saved.at("files").dump()), true);
 }
 

@@ -33,6 +33,9 @@ public:
         // The slices of the placement that were not running before this
         // container (outermost first): its delete stops those it leaves empty.
         std::vector<std::string> created_slices;
+        // The unit ran already when this container started (same name):
+        // the container joined it, and its delete does not stop it.
+        bool joined = false;
     };
 
     // `started`: the unit exists (a manager loaded from state). `client`:
@@ -67,9 +70,9 @@ public:
     void kill_all(int signal) override;
     Stats stats() const override;
     std::vector<Hierarchy> hierarchies() const override;
-    // Stops the unit (systemd kills what is left and removes its cgroup),
-    // removes what create() made, then the slices it started that hold
-    // nothing else.
+    // Stops the unit if it started it or was reloaded from state (systemd
+    // kills what is left and removes its cgroup), removes what create()
+    // made, then the slices it started that hold nothing else.
     void destroy() override;
     std::string save() const override;
     std::string save_planned() const override;

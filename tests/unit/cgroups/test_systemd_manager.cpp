@@ -21,6 +21,7 @@ nlohmann::json saved_scope(const std::string& mount) {
             {"cgroup", "/a.slice/a-b.slice/ctr-c1.scope"},
             {"track_mount", mount},
             {"created_slices", {"a.slice", "a-b.slice"}},
+            {"joined", false},
             {"files",
              {{"kind", "v2"},
               {"mount_point", mount},

@@ -30,6 +30,9 @@ SdBusLib load() {
 #define CRUNLITE_RESOLVE(name) resolve(lib.name, #name)
     CRUNLITE_RESOLVE(sd_bus_open_system);
     CRUNLITE_RESOLVE(sd_bus_open_user);
+    CRUNLITE_RESOLVE(sd_bus_new);
+    CRUNLITE_RESOLVE(sd_bus_set_address);
+    CRUNLITE_RESOLVE(sd_bus_start);
     CRUNLITE_RESOLVE(sd_bus_flush_close_unref);
     CRUNLITE_RESOLVE(sd_bus_message_new_method_call);
     CRUNLITE_RESOLVE(sd_bus_message_unref);

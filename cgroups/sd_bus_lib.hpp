@@ -23,6 +23,9 @@ struct SdBusLib {
 #define CRUNLITE_SD_BUS_FN(name) decltype(&::name) name = nullptr
     CRUNLITE_SD_BUS_FN(sd_bus_open_system);
     CRUNLITE_SD_BUS_FN(sd_bus_open_user);
+    CRUNLITE_SD_BUS_FN(sd_bus_new);
+    CRUNLITE_SD_BUS_FN(sd_bus_set_address);
+    CRUNLITE_SD_BUS_FN(sd_bus_start);
     CRUNLITE_SD_BUS_FN(sd_bus_flush_close_unref);
     CRUNLITE_SD_BUS_FN(sd_bus_message_new_method_call);
     CRUNLITE_SD_BUS_FN(sd_bus_message_unref);

@@ -109,14 +109,36 @@ bool booted() {
     return ::lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+namespace {
+
+// systemd's private socket, which it serves without a bus daemon (a
+// minimal host, or dbus stopped); only root may use it.
+BusPtr open_private(int& r) {
+    const SdBusLib& l = lib();
+    sd_bus* raw = nullptr;
+    r = l.sd_bus_new(&raw);
+    if (r < 0) return nullptr;
+    BusPtr bus(raw);
+    r = l.sd_bus_set_address(raw, "unix:path=/run/systemd/private");
+    if (r >= 0) r = l.sd_bus_start(raw);
+    return r < 0 ? nullptr : std::move(bus);
+}
+
+}  // namespace
+
 std::unique_ptr<Client> Client::connect(bool user) {
     const SdBusLib& l = lib();
     sd_bus* raw = nullptr;
     const int r = user ? l.sd_bus_open_user(&raw) : l.sd_bus_open_system(&raw);
-    if (r < 0)
-        fail(std::string("cannot connect to ") + (user ? "the user's systemd (session bus)" : "systemd (system bus)"),
-             r);
-    return std::make_unique<Client>(Token{}, BusPtr(raw), user);
+    if (r >= 0) return std::make_unique<Client>(Token{}, BusPtr(raw), user);
+    if (!user) {
+        int pr = 0;
+        if (BusPtr direct = open_private(pr)) return std::make_unique<Client>(Token{}, std::move(direct), user, true);
+        throw common::Error("cannot connect to systemd: system bus: " + BusError().text(r) +
+                                "; /run/systemd/private: " + BusError().text(pr),
+                            -r);
+    }
+    fail("cannot connect to the user's systemd (session bus)", r);
 }
 
 int Client::on_job_removed(sd_bus_message* m, void* self, sd_bus_error*) {
@@ -137,6 +159,9 @@ void Client::watch_jobs() {
                                             &Client::on_job_removed, this);
     check(r, std::string("cannot subscribe to ") + instance() + "'s JobRemoved signal");
     job_match_.reset(slot);
+    // Through the bus daemon systemd sends a job's signals to the client
+    // that queued it; on its own socket, only to subscribers.
+    if (direct_) call(new_manager_call("Subscribe"), "Subscribe");
 }
 
 MessagePtr Client::new_manager_call(const char* member) {

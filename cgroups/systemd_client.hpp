@@ -24,9 +24,11 @@ class Client {
 
 public:
     // The system instance (`user` false, for root), or the caller's user
-    // instance, over the bus. Not movable: the JobRemoved match points at it.
+    // instance, over the bus; for root without a bus daemon, systemd's own
+    // socket (/run/systemd/private, as systemctl). Not movable: the
+    // JobRemoved match points at it.
     static std::unique_ptr<Client> connect(bool user);
-    Client(Token, BusPtr bus, bool user) : bus_(std::move(bus)), user_(user) {}
+    Client(Token, BusPtr bus, bool user, bool direct = false) : bus_(std::move(bus)), user_(user), direct_(direct) {}
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
@@ -69,6 +71,9 @@ private:
 
     BusPtr bus_;
     bool user_ = false;
+    // Connected to systemd itself, not through a bus daemon: signals come
+    // only after Manager.Subscribe.
+    bool direct_ = false;
     // JobRemoved results seen so far, by job path: the signal may come
     // while sd_bus_call waits for the reply that names the job.
     std::map<std::string, std::string> jobs_done_;

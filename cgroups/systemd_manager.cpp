@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <nlohmann/json.hpp>
 
 #include "cgroups/factory.hpp"
@@ -122,11 +124,39 @@ void SystemdManager::add_process(pid_t pid) {
     files_->add_process(pid);
 }
 
+// systemd collects a scope as soon as its last process exits, cgroup and
+// all: a cgroup gone is a scope with nothing left in it, not an error
+// (delete -f kills, then reads whether the cgroup is frozen).
+bool SystemdManager::collected() const {
+    return started_ && ::access((unit_.track_mount + unit_.cgroup).c_str(), F_OK) != 0 && errno == ENOENT;
+}
+
+// Runs `op` on the scope's files; if they vanish meanwhile (collected),
+// `gone` is the answer.
+template <typename T, typename Op>
+T SystemdManager::unless_collected(T gone, Op op) const {
+    if (collected()) return gone;
+    try {
+        return op();
+    } catch (const common::Error&) {
+        if (collected()) return gone;
+        throw;
+    }
+}
+
 void SystemdManager::freeze() { files_->freeze(); }
-void SystemdManager::thaw() { files_->thaw(); }
-bool SystemdManager::frozen() const { return files_->frozen(); }
-std::vector<pid_t> SystemdManager::pids() const { return files_->pids(); }
-void SystemdManager::kill_all(int signal) { files_->kill_all(signal); }
+void SystemdManager::thaw() {
+    unless_collected(true, [&] { return files_->thaw(), true; });
+}
+bool SystemdManager::frozen() const {
+    return unless_collected(false, [&] { return files_->frozen(); });
+}
+std::vector<pid_t> SystemdManager::pids() const {
+    return unless_collected(std::vector<pid_t>{}, [&] { return files_->pids(); });
+}
+void SystemdManager::kill_all(int signal) {
+    unless_collected(true, [&] { return files_->kill_all(signal), true; });
+}
 Stats SystemdManager::stats() const { return files_->stats(); }
 std::vector<Hierarchy> SystemdManager::hierarchies() const { return files_->hierarchies(); }
 

@@ -82,6 +82,9 @@ public:
 
 private:
     Client& client() const;
+    bool collected() const;
+    template <typename T, typename Op>
+    T unless_collected(T gone, Op op) const;
     void start(pid_t pid);
     void stop_created_slices();
 

@@ -362,4 +362,30 @@ else
     not_ok "containerd starts" "$(cat $W/containerd.err)"
 fi
 
+# Without a bus daemon (dbus stopped), as root: systemd's own socket
+# (/run/systemd/private), as systemctl uses it. crun-lite only: runc needs
+# the bus.
+nobus_check() {
+    local b=$W/bundle-nobus rt="$CRUNLITE --root $W/root-nobus --systemd-cgroup" st
+    mkdir -p $b
+    rootfs $b/rootfs
+    (cd $b && runc spec)
+    jq '.process.terminal = false | .process.args = ["sleep", "1000"] | .linux.cgroupsPath = "system.slice:nobus:c5" |
+        .linux.resources.pids = {limit: 42}' $b/config.json > $b/c.json && mv $b/c.json $b/config.json
+    systemctl stop dbus.socket dbus.service 2>/dev/null
+    $rt create --bundle $b c5 </dev/null >/dev/null 2>$b/err
+    expect_eq "[crunlite] no bus daemon: create over /run/systemd/private" "" "$(cat $b/err)"
+    $rt start c5 2>>$b/err
+    props nobus-c5.scope
+    expect_eq "[crunlite] no bus daemon: the scope is active" active "$(prop ActiveState)"
+    expect_eq "[crunlite] no bus daemon: TasksMax" 42 "$(prop TasksMax)"
+    $rt delete -f c5 2>$b/err
+    expect_eq "[crunlite] no bus daemon: delete -f" "" "$(cat $b/err)"
+    st=$(show nobus-c5.scope ActiveState)
+    [ -z "$st" ] || [ "$st" = inactive ] && ok "[crunlite] no bus daemon: the scope is gone" ||
+        not_ok "[crunlite] no bus daemon: the scope is gone" "ActiveState=$st"
+    systemctl start dbus.socket dbus.service 2>/dev/null
+}
+nobus_check
+
 echo "# systemd driver checks done at $(cut -d' ' -f1 /proc/uptime) s"

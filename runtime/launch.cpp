@@ -178,6 +178,9 @@ Launched launch_container(const LaunchRequest& req) {
     // init run anything of the container's.
     if (out.cgroup->needs_pid() || (new_user && (cgroup_fd < 0 || !tasks_files.empty())))
         out.cgroup->add_process(pid);
+    // What the scope's start learnt (a unit joined rather than started) is
+    // for the state the caller saves.
+    if (out.cgroup->needs_pid()) out.record.cgroup = out.cgroup->save();
     if (spec.process->oomScoreAdj) {
         common::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                            std::to_string(*spec.process->oomScoreAdj));

@@ -182,6 +182,8 @@ checks() {
     if [ $name = crunlite ]; then
         expect_contains "[$name] same unit again: both inits in the scope" "$(cat $dup/pid 2>/dev/null || echo no-pid-file)" \
             "$(cat $(cgdir $path pids)/cgroup.procs)"
+        expect_eq "[$name] same unit again: its state says it joined the unit (its delete will not stop it)" 1 \
+            "$(tr -d '\\' < $W/root-$name/c1dup/state.json | grep -c '"joined":true')"
     else
         echo "# [$name] same unit again: the second init is in $(grep -o '0::.*' /proc/$(cat $dup/pid)/cgroup 2>/dev/null)"
     fi

@@ -38,6 +38,9 @@ struct Config {
     // gives a manager only where the caller can write the cgroup tree, and
     // nullptr (no cgroup: the container stays in the caller's) elsewhere.
     bool rootless = false;
+    // --systemd-cgroup: cgroups_path is "slice:prefix:name" and systemd
+    // makes the cgroup, a transient scope unit (systemd_manager.hpp).
+    bool systemd = false;
 };
 
 // A hierarchy the container's cgroup lives in, for mounting it inside the
@@ -141,6 +144,10 @@ public:
     // when the runtime writes the child's pid to cgroup.procs instead.
     // Empty on v2 for a cgroup create() made.
     virtual std::vector<std::string> self_join_files() const = 0;
+    // The cgroup is made around the container's init (systemd's scope
+    // takes the pid when it starts): the launcher calls add_process(pid)
+    // after the clone, before the init goes on, whatever the above say.
+    virtual bool needs_pid() const { return false; }
 
     virtual void freeze() = 0;
     virtual void thaw() = 0;
@@ -171,6 +178,10 @@ public:
 // v1/hybrid) and resolves the container's paths; touches nothing yet.
 // nullptr for a rootless caller that cannot write the tree (rootless.hpp).
 std::unique_ptr<Manager> make_manager(const Config& config);
+// The checks make_manager() would fail on that need no side effect and no
+// daemon: for --systemd-cgroup, a valid "slice:prefix:name" and systemd as
+// PID 1. Throws naming the cgroupsPath; the v1/v2 drivers check nothing.
+void preflight(const Config& config);
 // Reopens a manager from Manager::save() output.
 std::unique_ptr<Manager> load_manager(std::string_view saved);
 

@@ -165,11 +165,11 @@ void write_pid_file(const std::string& path, pid_t pid) {
 }
 
 int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
-    if (g.systemd_cgroup) {
-        throw common::Error("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
-    }
     Prepared p = prepare(o, mode);
     log_plan(o, p);
+    // A bad "slice:prefix:name" or a host without systemd fails here,
+    // before the id is claimed: nothing to clean up.
+    if (g.systemd_cgroup) cgroups::preflight(cgroup_config(o.id, p.spec, true, g.rootless.cgroups));
     std::optional<ForegroundWaiter> waiter;
     if (mode == LaunchMode::run_foreground) waiter.emplace();
 
@@ -189,6 +189,7 @@ int create_or_run(const GlobalOptions& g, CreateOptions& o, LaunchMode mode) {
     req.preserve_fds = o.preserve_fds + pass_listen_fds(*p.spec.process);
     req.no_pivot = o.no_pivot;
     req.rootless = g.rootless;
+    req.systemd_cgroup = g.systemd_cgroup;
     plan_overlay(o, dir, req);
 
     Launched launched = launch_container(req);

@@ -345,7 +345,11 @@ void destroy_remains(const StateStore& store, const ContainerDir& dir, const std
         } catch (const common::Error&) {
         }
     }
-    if (saved && !(planned ? same_paths(*saved, *planned) : s.id == id)) saved.reset();
+    // A systemd scope (needs_pid): the planned manager, made from the
+    // config without --systemd-cgroup, cannot vouch for it; the file's own
+    // id does.
+    const bool scope = saved && saved->needs_pid();
+    if (saved && !(planned && !scope ? same_paths(*saved, *planned) : s.id == id)) saved.reset();
     cgroups::Manager* cgroup = saved ? saved.get() : planned.get();
     if (cgroup) {
         refuse_own_cgroup(*cgroup, id);

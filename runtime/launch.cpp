@@ -76,6 +76,15 @@ bool has_runtime_hooks(const oci::Spec& spec) {
 
 }  // namespace
 
+cgroups::Config cgroup_config(const std::string& id, const oci::Spec& spec, bool systemd, bool rootless) {
+    cgroups::Config config;
+    config.container_id = id;
+    if (spec.linux) config.cgroups_path = spec.linux->cgroupsPath;
+    config.systemd = systemd;
+    config.rootless = rootless;
+    return config;
+}
+
 Launched launch_container(const LaunchRequest& req) {
     const oci::Spec& spec = *req.spec;
     const oci::Linux& linux = *spec.linux;
@@ -94,9 +103,7 @@ Launched launch_container(const LaunchRequest& req) {
                                                                          linux.gidMappings)
                                               : namespaces::IdMapPlan{};
 
-    cgroups::Config cgroup_config{req.id, linux.cgroupsPath};
-    cgroup_config.rootless = req.rootless.cgroups;
-    out.cgroup = cgroups::make_manager(cgroup_config);
+    out.cgroup = cgroups::make_manager(cgroup_config(req.id, spec, req.systemd_cgroup, req.rootless.cgroups));
     if (!out.cgroup) require_no_limits(linux);
     // Before the first side effect: what delete --force needs if this
     // process dies anywhere from here on (the cgroups it is about to make,
@@ -199,7 +206,13 @@ Launched launch_container(const LaunchRequest& req) {
             if (sources[i]) parent_end.send(SyncKind::host_source, std::to_string(i), sources[i].get());
         }
     }
-    if (out.cgroup && new_user && (cgroup_fd < 0 || !tasks_files.empty())) out.cgroup->add_process(pid);
+    // A systemd scope is made here, around the pid, before "go" lets the
+    // init run anything of the container's.
+    if (out.cgroup && (out.cgroup->needs_pid() || (new_user && (cgroup_fd < 0 || !tasks_files.empty()))))
+        out.cgroup->add_process(pid);
+    // What the scope's start learnt (a unit joined rather than started) is
+    // for the state the caller saves.
+    if (out.cgroup && out.cgroup->needs_pid()) out.record.cgroup = out.cgroup->save();
     if (spec.process->oomScoreAdj) {
         common::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                            std::to_string(*spec.process->oomScoreAdj));

@@ -33,6 +33,7 @@ struct LaunchRequest {
     std::string console_socket;
     int preserve_fds = 0;
     bool no_pivot = false;
+    bool systemd_cgroup = false;  // --systemd-cgroup: the cgroup is a systemd scope
     std::optional<rootfs::OverlayLayer> overlay;
     std::string overlay_dir;  // state-dir layer to remove on delete, or ""
     Rootless rootless;        // GlobalOptions::rootless
@@ -44,6 +45,11 @@ struct Launched {
     std::unique_ptr<cgroups::Manager> cgroup;
     ContainerRecord record;
 };
+
+// The cgroup manager's view of the container: its id and cgroupsPath, and
+// which driver makes the cgroup (systemd; rootless: only where the tree is
+// writable).
+cgroups::Config cgroup_config(const std::string& id, const oci::Spec& spec, bool systemd, bool rootless);
 
 // Everything from the cgroup to the init reporting "ready"; on failure
 // nothing is left (process killed, cgroup removed) and the error says why.

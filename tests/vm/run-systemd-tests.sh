@@ -1,0 +1,143 @@
+#!/bin/bash
+# The systemd cgroup driver test: boots a Debian 12 guest whose PID 1 is
+# systemd 252 (cgroup v2, or hybrid with CRUNLITE_SD_HIERARCHY=hybrid)
+# under qemu (TCG, no KVM needed) and runs sd-checks.sh in it against the
+# built crun-lite, and against runc (the reference) with the same checks.
+#
+#   CRUNLITE=build/crun-lite tests/vm/run-systemd-tests.sh
+#
+# The guest's root is an ext4 image built once by build-systemd-guest.sh
+# and cached under $CRUNLITE_VM_CACHE (default /var/tmp/crun-lite-vm),
+# with the uncompressed kernel; qemu -snapshot keeps it pristine. Each
+# boot brings the binary and the checks in a small initramfs, which loads
+# the disk drivers, mounts the image and hands over to systemd. Needs root
+# for apt-get (when something is missing) and the first image build.
+set -euo pipefail
+
+CRUN=${CRUNLITE:?CRUNLITE must point at the built crun-lite binary}
+CRUN=$(realpath "$CRUN")
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+CACHE=${CRUNLITE_VM_CACHE:-/var/tmp/crun-lite-vm}
+TIMEOUT=${CRUNLITE_VM_TIMEOUT:-420}
+HIERARCHY=${CRUNLITE_SD_HIERARCHY:-unified}
+
+need=()
+ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
+command -v cpio >/dev/null || need+=(cpio)
+command -v xz >/dev/null || need+=(xz-utils)
+command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "# installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${need[@]}" >&2
+fi
+
+WORK=$(mktemp -d /tmp/crun-lite-sdvm.XXXXXX)
+cleanup() { rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# --- the kernel (as run-v2-tests.sh: the newest vmlinuz, XZ payload unpacked)
+vmlinuz=$(ls -v /boot/vmlinuz-* | tail -n1)
+kver=${vmlinuz#/boot/vmlinuz-}
+mkdir -p "$CACHE"
+kernel="$CACHE/vmlinux-$kver"
+if [ ! -s "$kernel" ] || [ "$kernel" -ot "$vmlinuz" ]; then
+    off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1)
+    [ -n "$off" ] || { echo "not ok - no XZ stream in $vmlinuz"; exit 1; }
+    tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream > "$kernel.tmp.$$" 2>/dev/null || true
+    head -c 4 "$kernel.tmp.$$" | grep -q 'ELF' || { echo "not ok - $vmlinuz did not unpack to an ELF kernel"; exit 1; }
+    mv "$kernel.tmp.$$" "$kernel"
+fi
+
+# --- the guest's root (built once, then cached) ---------------------------------
+build_start=$(date +%s)
+image=$("$HERE/build-systemd-guest.sh" "$kver")
+build_time=$(($(date +%s) - build_start))
+
+# --- the initramfs: busybox, the disk modules, the payload ----------------------
+R="$WORK/initramfs"
+mkdir -p "$R"/{bin,dev,proc,sys,newroot,lib/modules,payload}
+cp /bin/busybox "$R/bin/busybox"
+for applet in sh mount umount insmod switch_root sleep cp mkdir cat tr sed ls; do
+    ln -sf busybox "$R/bin/$applet"
+done
+modules="virtio_ring virtio virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
+for mod in $modules; do
+    ko=$(find "/lib/modules/$kver" -name "$mod.ko*" | head -n1)
+    [ -n "$ko" ] || continue
+    case "$ko" in
+        *.xz) xz -dc "$ko" > "$R/lib/modules/$mod.ko" ;;
+        *.zst) zstd -qdc "$ko" > "$R/lib/modules/$mod.ko" ;;
+        *) cp "$ko" "$R/lib/modules/$mod.ko" ;;
+    esac
+done
+install -m 0755 "$CRUN" "$R/payload/crun-lite"
+strip --strip-debug "$R/payload/crun-lite" 2>/dev/null || true
+install -m 0755 "$HERE/sd-guest-run.sh" "$R/payload/guest-run.sh"
+install -m 0755 "$HERE/sd-checks.sh" "$R/payload/sd-checks.sh"
+# The containers' busybox rootfs, made here: its hundreds of symlinks cost
+# 20 s of TCG time when the guest makes them.
+"$TOP/tests/support/make-busybox-rootfs.sh" "$R/payload/rootfs" >/dev/null
+cat > "$R/init" <<EOF
+#!/bin/sh
+# PID 1 of the initramfs: the disk drivers, the root image, the payload,
+# then systemd.
+mount -t proc proc /proc
+mount -t devtmpfs dev /dev
+for mod in $modules; do
+    params=\$(tr ' ' '\n' < /proc/cmdline | sed -n "s/^\$mod\\.//p")
+    [ -f /lib/modules/\$mod.ko ] && insmod /lib/modules/\$mod.ko \$params 2>/dev/null
+done
+i=0
+while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+mount -t ext4 /dev/vda /newroot || { echo "initramfs: cannot mount /dev/vda"; exec sh; }
+mkdir -p /newroot/opt/crunlite
+cp -a /payload/. /newroot/opt/crunlite/
+umount /proc
+umount /dev
+exec switch_root /newroot /sbin/init
+EOF
+chmod 0755 "$R/init"
+(cd "$R" && find . | cpio -o -H newc --quiet) > "$WORK/initramfs.cpio"
+
+# --- boot ------------------------------------------------------------------------
+tsc_khz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | head -n1)
+if [ -z "$tsc_khz" ]; then
+    mhz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
+    tsc_khz=${mhz:-2000000}
+fi
+case "$HIERARCHY" in
+    unified) cg="systemd.unified_cgroup_hierarchy=1" ;;
+    hybrid) cg="systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0" ;;
+    *) echo "not ok - CRUNLITE_SD_HIERARCHY must be unified or hybrid"; exit 1 ;;
+esac
+append="console=ttyS0 quiet loglevel=3 panic=-1 tsc_early_khz=$tsc_khz rdinit=/init $cg"
+append="$append systemd.show_status=0 systemd.log_level=warning crunlite.hierarchy=$HIERARCHY"
+accel=${CRUNLITE_VM_ACCEL:-tcg}
+start=$(date +%s)
+set +e
+timeout "$TIMEOUT" qemu-system-x86_64 -M microvm,accel=$accel -cpu max -smp 1 -m 1G \
+    -nodefaults -no-user-config -nographic -no-reboot \
+    -serial stdio \
+    -kernel "$kernel" -initrd "$WORK/initramfs.cpio" -append "$append" \
+    -drive "id=root,file=$image,format=raw,if=none,snapshot=on" -device virtio-blk-device,drive=root \
+    </dev/null > "$WORK/console.log" 2>&1
+qemu_status=$?
+set -e
+elapsed=$(($(date +%s) - start))
+
+tr -d '\r' < "$WORK/console.log" > "$WORK/console.txt"
+[ -n "${CRUNLITE_VM_CONSOLE:-}" ] && cp "$WORK/console.txt" "$CRUNLITE_VM_CONSOLE"
+grep -E '^(ok|not ok) - |^# ' "$WORK/console.txt" || true
+failed=$(grep -c '^not ok - ' "$WORK/console.txt" || true)
+passed=$(grep -c '^ok - ' "$WORK/console.txt" || true)
+if ! grep -q '^# systemd checks done' "$WORK/console.txt"; then
+    echo "not ok - the guest did not finish (qemu status $qemu_status after ${elapsed}s); console:"
+    tail -n 60 "$WORK/console.txt" | sed 's/^/    /'
+    exit 1
+fi
+echo "# guest image: $image (ready in ${build_time}s); VM ${elapsed}s, kernel $kver, $HIERARCHY cgroups, accel $accel"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

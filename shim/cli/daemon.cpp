@@ -61,6 +61,7 @@ int run_daemon(const Flags& flags) {
     });
     ttrpc::Server server(loop, std::move(listener),
                          [&](const ttrpc::Request& request, const ttrpc::Responder& responder) { service.dispatch(request, responder); });
+    publisher.attach(loop);
     loop.after_events([&publisher] { publisher.pump(); });
     loop.run();
     unlink(path.c_str());

@@ -1,6 +1,5 @@
 #include "shim/service/rootfs_mounts.hpp"
 
-#include <fcntl.h>
 #include <sys/mount.h>
 
 #include <cerrno>
@@ -82,16 +81,6 @@ void unmount_rootfs(const std::string& bundle) {
         if (errno == EBUSY && umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) == 0) continue;
         break;
     }
-}
-
-common::UniqueFd detach_rootfs(const std::string& bundle) {
-    const std::string target = bundle + "/rootfs";
-    // An O_PATH fd is a reference to the mount like any open file: the
-    // detached mount lives on until it is closed.
-    common::UniqueFd held(open(target.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    for (int i = 0; i < 16; ++i)
-        if (umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0) break;
-    return held;
 }
 
 }  // namespace shim

@@ -264,20 +264,14 @@ void TaskService::remove(const std::string& payload, const ttrpc::Responder& res
     // is gone: their waiters hear now.
     for (auto& [exec_id, e] : c.execs)
         if (e.status == TaskStatus::Running || e.status == TaskStatus::Paused) mark_exited(c, e, 128 + SIGKILL);
-    // Detached before the answer (containerd removes the bundle and the
-    // snapshot after it), torn down after it: the teardown's 1-8 ms then
-    // overlap containerd's own work instead of delaying `ctr run --rm`.
-    auto unmount_start = std::chrono::steady_clock::now();
-    common::UniqueFd detached = detach_rootfs(c.bundle);
-    const double detach_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - unmount_start).count();
+    const auto unmount_start = std::chrono::steady_clock::now();
+    unmount_rootfs(c.bundle);
+    spdlog::debug("unmount rootfs: {:.1f} ms",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - unmount_start).count());
     unlink((c.bundle + "/init.pid").c_str());
     publisher_.publish(shimproto::task_delete(c.id, "", answer.pid, answer.exit_status, answer.exited_at));
     containers_.erase(ref.id);
     responder.ok(shimproto::encode(answer));
-    unmount_start = std::chrono::steady_clock::now();
-    detached.reset();
-    spdlog::debug("rootfs: detach {:.1f} ms, teardown after the answer {:.1f} ms", detach_ms,
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - unmount_start).count());
 }
 
 void TaskService::state(const std::string& payload, const ttrpc::Responder& responder) {

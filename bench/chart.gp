@@ -3,7 +3,9 @@
 #   gnuplot -e "latency='L'; memory='M'; out='X.svg'; title='...'" chart.gp
 # (add fmt='png' for a PNG)
 # latency: "name" run_median run_p95 cycle_median cycle_p95   (ms, NaN = none)
-# memory:  "name" kib  (containers: memory cgroup usage; VM: qemu RSS)
+# memory:  "name" kib  (containers: memory cgroup usage; VM: qemu RSS;
+#          containerd rows: the shim's PSS per idle container)
+# latency rows "ctr run --rm: MODE": bench/shim.sh, end to end under containerd
 if (exists("fmt") && fmt eq "png") {
     set terminal png size 1200,520 font "DejaVuSans,10"
 } else {
@@ -29,7 +31,7 @@ plot latency using 2:xtic(1) title "run /bin/true (start to exit)" lc rgb "#4878
      ''      using 0:($2*1.15):(sprintf("%.0f", $2)) with labels offset char -2,0 font ",9" notitle, \
      ''      using 0:($4*1.15):(sprintf("%.0f", $4)) with labels offset char 2,0 font ",9" notitle
 
-set title "Memory per idle container: memory cgroup usage; VM: qemu RSS (KiB, log)"
+set title "Memory per idle container: cgroup usage; VM: qemu RSS; containerd: shim PSS (KiB, log)"
 set ylabel "KiB"
 set yrange [10:*]
 unset key

@@ -76,7 +76,7 @@ else
     say "building crun-lite (Release) into $build"
     "$TOP/tests/support/install-deps.sh" >&2
     cmake -S "$TOP" -B "$build" -DCMAKE_BUILD_TYPE=Release >&2
-    cmake --build "$build" -j"$(nproc)" --target crun-lite >&2
+    cmake --build "$build" -j"$(nproc)" --target crun-lite containerd-shim-crun-lite-v2 >&2
     CRUNLITE=$build/crun-lite
 fi
 [ -x "$CRUNLITE" ] || die "$CRUNLITE is not an executable"
@@ -399,12 +399,31 @@ if [ "$WITH_VM" = 1 ] && [ "$QUICK" = 0 ]; then
     say "idle VM"
     vm_idle
 fi
+
+# --- 5. containerd: the native shim against containerd's runc shim -------------------------------
+# bench/shim.sh (its own private containerd, its own cleanup); its CSV
+# gives the table's containerd rows and the chart's bars. Skipped without
+# containerd and ctr, or with NO_SHIM=1.
+SHIM_CSV=
+SHIM_MD=
+if [ -z "${NO_SHIM:-}" ] && have containerd && have ctr && [ -x "$(dirname "$CRUNLITE")/containerd-shim-crun-lite-v2" ]; then
+    say "containerd: bench/shim.sh"
+    mkdir -p "$WORK/shim"
+    if CRUNLITE=$CRUNLITE RESULTS_DIR=$WORK/shim "$HERE/shim.sh" "$([ "$QUICK" = 1 ] && echo 3 || echo 15)" "$IDLE" \
+        > "$WORK/shim.log" 2>&1; then
+        SHIM_CSV=$(ls "$WORK"/shim/shim-*.csv 2>/dev/null | head -n1 || true)
+        SHIM_MD=$(ls "$WORK"/shim/shim-*.md 2>/dev/null | head -n1 || true)
+    else
+        say "bench/shim.sh failed: $(tail -n 5 "$WORK/shim.log")"
+    fi
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- results ---------------------------------------------------------------------------------------------
 mkdir -p "$OUT"
 BASE=$OUT/bench-$STAMP
 cp "$CSV" "$BASE.csv"
+if [ -n "$SHIM_MD" ]; then cp "$SHIM_MD" "$OUT/shim-$STAMP.md"; cp "$SHIM_CSV" "$OUT/shim-$STAMP.csv"; fi
 kib() { [ -n "$1" ] && [ "$1" != - ] && awk -v k="$1" 'BEGIN { if (k >= 10240) printf "%.1f MiB", k / 1024; else printf "%d KiB", k }' || echo -; }
 bytes() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.0f KiB", b / 1024 }'; }
 minlim() { case $1 in *MiB*) echo "$1" ;; *) kib "$1" ;; esac; }
@@ -461,11 +480,14 @@ BAR+=("- for information, not part of the bar: median CPU time of \`run\` (user 
     done
     [ "$WITH_VM" = 1 ] && printf '"VM (qemu %s)" %s %s - -\n' "${VM_ACCEL:-tcg}" "$(field "$VMB" 1)" "$(field "$VMB" 2)"
     printf '"Firecracker (quoted)" 125 125 - -\n'
+    # ctr run --rm end to end (containerd, image, shim): run median and p95.
+    if [ -n "$SHIM_CSV" ]; then awk -F, '$2 == "ctr_run_ms" {printf "\"ctr run --rm: %s\" %s %s - -\n", $1, $3, $4}' "$SHIM_CSV"; fi
 } | sed 's/ - / NaN /g; s/ -$/ NaN/; s/ - / NaN /g' > "$WORK/latency.dat"
 {
     for r in "${RTS[@]}"; do printf '"%s" %s\n' "$r" "${IDLE_CG[$r]:-NaN}"; done
     [ -n "$VM_IDLE_RSS" ] && printf '"idle VM (qemu %s RSS)" %s\n' "${VM_ACCEL:-tcg}" "$VM_IDLE_RSS"
     printf '"Firecracker VMM (quoted)" 5120\n'
+    if [ -n "$SHIM_CSV" ]; then awk -F, '$2 == "idle_rss_pss_kib" {printf "\"containerd %s: shim PSS\" %s\n", $1, $4}' "$SHIM_CSV"; fi
 } > "$WORK/memory.dat"
 gnuplot -e "latency='$WORK/latency.dat'; memory='$WORK/memory.dat'; out='$BASE.svg'; title='crun-lite bench $STAMP, $(uname -r), ${cgmode%% (*}'" \
     "$HERE/chart.gp" 2>"$WORK/gnuplot.log" || say "gnuplot failed: $(cat "$WORK/gnuplot.log")"
@@ -524,6 +546,23 @@ gnuplot -e "latency='$WORK/latency.dat'; memory='$WORK/memory.dat'; out='$BASE.s
     echo
     echo "Smallest memory limit: bisection of \`linux.resources.memory.limit\` from 64 MiB down to 256 KiB, ${MEM_STEP_KIB} KiB resolution, the answer confirmed by two more runs, stepping up by 1/16 where it flakes (v1 memory cgroup here: the limit covers what the runtime's child touches after joining the cgroup, before exec)."
     echo
+    if [ -n "$SHIM_CSV" ]; then
+        echo "## Under containerd (bench/shim.sh)"
+        echo
+        echo "\`ctr run --rm IMAGE ID /bin/true\` end to end through a private containerd $(containerd --version | awk '{print $3}') (busybox image, overlayfs), the three ways interleaved; and $IDLE idle containers (\`sleep 3600\`) per way: their shims' memory per container (smaps_rollup). native: \`containerd-shim-crun-lite-v2\`; runc-shim: containerd's \`io.containerd.runc.v2\` driving crun-lite (BinaryName) or runc."
+        echo
+        echo "| containerd, ctr run --rm | median (ms) | p95 (ms) | shim RSS per idle container | shim PSS per idle container |"
+        echo "| --- | --- | --- | --- | --- |"
+        awk -F, 'NR > 1 && $2 == "ctr_run_ms" {m[$1] = $3; p[$1] = $4; order[++n] = $1}
+                 NR > 1 && $2 == "idle_rss_pss_kib" {r[$1] = $3; s[$1] = $4}
+                 END {for (i = 1; i <= n; i++) {k = order[i]; printf "| %s | %s | %s | %s KiB | %s KiB |\n", k, m[k], p[k], r[k], s[k]}}' "$SHIM_CSV"
+        echo
+        awk -F, '$2 == "ctr_run_ms" {m[$1] = $3} $2 == "idle_rss_pss_kib" {s[$1] = $4}
+                 END {if (m["runc-shim+runc"] && m["runc-shim+crun-lite"]) printf "Targets (issue 13): native / runc-shim+runc %.2fx (at most 0.5x), native / runc-shim+crun-lite %.2fx (at most 0.75x), PSS native / runc-shim+runc %.3fx (at most 0.25x).\n", m["native"] / m["runc-shim+runc"], m["native"] / m["runc-shim+crun-lite"], (s["runc-shim+runc"] ? s["native"] / s["runc-shim+runc"] : 0)}' "$SHIM_CSV"
+        echo
+        echo "Full output: [shim-$STAMP.md](shim-$STAMP.md)."
+        echo
+    fi
     echo "## The bar"
     echo
     printf '%s\n' "${BAR[@]}"

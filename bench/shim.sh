@@ -11,7 +11,8 @@
 #    bench/timer (wall time, and ctr's own CPU time);
 # 2. IDLE containers of each mode running `sleep 3600` at once: RSS and PSS
 #    of their shims (smaps_rollup) per container.
-# Writes bench/results/shim-<stamp>.md (RESULTS_DIR overrides) and prints it.
+# Writes bench/results/shim-<stamp>.md and .csv (RESULTS_DIR overrides) and
+# prints the .md; bench/run.sh folds the .csv into its table and chart.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
@@ -163,6 +164,7 @@ out="$RESULTS/shim-$stamp.md"
     for mode in $MODES; do
         read -r med p95 min n failed cpu <<< "$(stats "$mode")"
         echo "| $mode | $med | $p95 | $min | $n ($failed) | $cpu |"
+        echo "$mode,ctr_run_ms,$med,$p95" >> "$WORK/summary.csv"
     done
     echo
     echo "#### $IDLE idle containers per mode (sleep 3600): the shims' memory per container"
@@ -172,6 +174,9 @@ out="$RESULTS/shim-$stamp.md"
     for mode in $MODES; do
         read -r rss pss shims n <<< "$(idle "$mode")"
         echo "| $mode | $rss | $pss | $shims | $n |"
+        echo "$mode,idle_rss_pss_kib,$rss,$pss" >> "$WORK/summary.csv"
     done
 } > "$out"
+# For bench/run.sh's table and chart: mode,metric,value,value2
+{ echo "mode,metric,value,value2"; cat "$WORK/summary.csv"; } > "${out%.md}.csv"
 cat "$out"

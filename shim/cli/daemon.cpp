@@ -29,6 +29,9 @@ void setup_logging(bool debug) {
     if (log) dup2(log.get(), STDERR_FILENO);
     auto logger = spdlog::stderr_logger_st("crun-lite-shim");
     logger->set_level(debug ? spdlog::level::debug : spdlog::level::warn);
+    // Microseconds: the task steps of one container take a few ms each,
+    // and this log is how their time is read against containerd's.
+    logger->set_pattern("[%Y-%m-%dT%H:%M:%S.%f] [%l] %v");
     spdlog::set_default_logger(logger);
 }
 
@@ -61,6 +64,7 @@ int run_daemon(const Flags& flags) {
     });
     ttrpc::Server server(loop, std::move(listener),
                          [&](const ttrpc::Request& request, const ttrpc::Responder& responder) { service.dispatch(request, responder); });
+    publisher.attach(loop);
     loop.after_events([&publisher] { publisher.pump(); });
     loop.run();
     unlink(path.c_str());

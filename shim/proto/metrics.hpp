@@ -1,6 +1,7 @@
-// Cgroup metrics in containerd's format for cgroup v1 and hybrid hosts:
-// io.containerd.cgroups.v1.Metrics (containerd/cgroups stats/v1/
-// metrics.proto), the Any that Stats answers and `ctr task metrics` prints.
+// Cgroup metrics in containerd's format, the Any that Stats answers and
+// `ctr task metrics` prints: io.containerd.cgroups.v1.Metrics on cgroup v1
+// and hybrid hosts (containerd/cgroups stats/v1/metrics.proto), v2's
+// Metrics on a unified host.
 #pragma once
 
 #include <cstdint>
@@ -39,5 +40,16 @@ struct CgroupMetrics {
 };
 
 Any encode_v1_metrics(const CgroupMetrics& metrics);
+
+// memory.events of a cgroup v2 (not in the runtime's stats JSON).
+struct MemoryEvents {
+    uint64_t low = 0, high = 0, max = 0, oom = 0, oom_kill = 0;
+};
+
+// io.containerd.cgroups.v2.Metrics (containerd/cgroups' v2 stats
+// metrics.proto), what containerd's runc shim answers on a cgroup v2 host:
+// the same runtime figures in v2's units and names (usec, memory.stat's v2
+// keys, io by device).
+Any encode_v2_metrics(const CgroupMetrics& metrics, const MemoryEvents& events);
 
 }  // namespace shimproto

@@ -1,6 +1,7 @@
 #include "shim/service/publisher.hpp"
 
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -11,7 +12,16 @@
 
 namespace shim {
 
-bool Publisher::forward(const shimproto::Event& event) {
+Publisher::~Publisher() { drop_client(); }
+
+void Publisher::attach(ttrpc::EventLoop& loop) { loop_ = &loop; }
+
+void Publisher::drop_client() {
+    if (client_ && loop_) loop_->remove(client_->fd());
+    client_.reset();
+}
+
+bool Publisher::send_forward(const shimproto::Event& event) {
     const std::string request = shimproto::encode_forward_request(event, namespace_, shimproto::timestamp_now());
     // A kept connection can have died with a containerd restart: one retry
     // on a fresh one.
@@ -20,35 +30,81 @@ bool Publisher::forward(const shimproto::Event& event) {
             if (!client_) {
                 const std::string& a = ttrpc_address_;
                 client_.emplace(a.rfind("unix://", 0) == 0 ? a.substr(7) : a, 2000);
+                if (loop_)
+                    loop_->add(client_->fd(), EPOLLIN, [this](uint32_t) {
+                        // Unasked, only a close (containerd restarted) comes.
+                        if (in_flight_) receive_answer(false);
+                        else drop_client();
+                    });
             }
-            const auto response = client_->call(shimproto::kEventsService, "Forward", request,
-                                                {{"containerd-namespace-ttrpc", namespace_}});
-            if (response.status.code == ttrpc::Code::Ok) return true;
-            spdlog::warn("forward {}: {}", event.topic, response.status.message);
-            if (response.status.code == ttrpc::Code::Unimplemented) ttrpc_address_.clear();
-            return response.status.code != ttrpc::Code::Unimplemented;
+            stream_ = client_->send(shimproto::kEventsService, "Forward", request,
+                                    {{"containerd-namespace-ttrpc", namespace_}});
+            in_flight_ = event;
+            return true;
         } catch (const common::Error& e) {
             // The first failure is usually a connection containerd closed.
             if (attempt == 0) spdlog::debug("forward {}: {}", event.topic, e.what());
             else spdlog::warn("forward {}: {}", event.topic, e.what());
-            client_.reset();
+            drop_client();
         }
     }
     return false;
 }
 
+void Publisher::receive_answer(bool block) {
+    std::optional<ttrpc::Response> response;
+    try {
+        response = client_->receive(stream_, block);
+        if (!response) return;
+    } catch (const common::Error& e) {
+        // The connection died with the event in flight: once more on a
+        // fresh one (containerd may have had it: a rare duplicate rather
+        // than a lost TaskExit), then the publish binary.
+        shimproto::Event event = std::move(*in_flight_);
+        in_flight_.reset();
+        drop_client();
+        if (!resent_) {
+            spdlog::debug("forward {}: {}", event.topic, e.what());
+            if (send_forward(event)) {
+                resent_ = true;
+                if (!loop_) receive_answer(true);
+                return;
+            }
+        } else {
+            spdlog::warn("forward {}: {}", event.topic, e.what());
+        }
+        resent_ = false;
+        if (!binary_.empty()) queue_.push_front(std::move(event));
+        return;
+    }
+    shimproto::Event event = std::move(*in_flight_);
+    in_flight_.reset();
+    resent_ = false;
+    if (response->status.code == ttrpc::Code::Ok) return;
+    spdlog::warn("forward {}: {}", event.topic, response->status.message);
+    if (response->status.code == ttrpc::Code::Unimplemented) {
+        // A containerd without Forward: this event and the rest by the binary.
+        ttrpc_address_.clear();
+        drop_client();
+        if (!binary_.empty()) queue_.push_front(std::move(event));
+    }
+}
+
 void Publisher::publish(shimproto::Event event) { pending_.push_back(std::move(event)); }
 
 void Publisher::pump() {
-    while (!pending_.empty()) {
+    while (!in_flight_ && !pending_.empty()) {
         shimproto::Event event = std::move(pending_.front());
         pending_.pop_front();
         // The binary's queue first while it has events: order matters.
-        if (!ttrpc_address_.empty() && queue_.empty() && running_ < 0 && forward(event)) continue;
+        if (!ttrpc_address_.empty() && queue_.empty() && running_ < 0 && send_forward(event)) {
+            if (!loop_) receive_answer(true);
+            continue;
+        }
         if (binary_.empty()) continue;
         queue_.push_back(std::move(event));
-        if (running_ < 0) start_next();
     }
+    if (running_ < 0) start_next();
 }
 
 pid_t Publisher::launch(const shimproto::Event& event) {
@@ -90,7 +146,12 @@ bool Publisher::reaped(pid_t pid, int wait_status) {
 }
 
 void Publisher::flush() {
-    pump();
+    for (;;) {
+        if (in_flight_) receive_answer(true);  // bounded by the socket's 2 s timeouts
+        else if (!pending_.empty()) pump();
+        else break;
+    }
+    if (running_ < 0) start_next();
     while (running_ >= 0) {
         const pid_t pid = running_;
         reaped(pid, wait_for(pid));

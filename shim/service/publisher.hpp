@@ -18,6 +18,7 @@
 
 #include "shim/proto/events.hpp"
 #include "shim/ttrpc/client.hpp"
+#include "shim/ttrpc/event_loop.hpp"
 
 namespace shim {
 
@@ -27,6 +28,10 @@ public:
         : binary_(std::move(binary)), address_(std::move(address)), namespace_(std::move(ns)),
           ttrpc_address_(std::move(ttrpc_address)) {}
 
+    ~Publisher();
+    // From then on Forward answers are read in the loop (without a loop,
+    // as in the unit tests, each Forward waits for its answer).
+    void attach(ttrpc::EventLoop& loop);
     // Queued; sent by pump(), which the daemon runs after each loop round,
     // so a request is answered before the events it caused are sent (a
     // busy containerd, say in garbage collection, no longer delays the
@@ -39,12 +44,21 @@ public:
     void flush();
 
 private:
-    bool forward(const shimproto::Event& event);
+    // Sends on the kept connection (one fresh reconnect on failure): the
+    // event is in flight when true.
+    bool send_forward(const shimproto::Event& event);
+    // Reads the in-flight event's answer (waiting for it only if block).
+    void receive_answer(bool block);
+    void drop_client();
     pid_t launch(const shimproto::Event& event);
     void start_next();
 
     std::string binary_, address_, namespace_, ttrpc_address_;
+    ttrpc::EventLoop* loop_ = nullptr;
     std::optional<ttrpc::Client> client_;
+    std::optional<shimproto::Event> in_flight_;  // sent, answer not read yet
+    uint32_t stream_ = 0;
+    bool resent_ = false;  // in_flight_ is already a second try
     std::deque<shimproto::Event> pending_;  // not yet sent anywhere
     std::deque<shimproto::Event> queue_;    // for the publish binary
     pid_t running_ = -1;

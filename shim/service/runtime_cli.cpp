@@ -11,6 +11,7 @@
 
 #include "common/file.hpp"
 #include "common/unique_fd.hpp"
+#include "shim/service/bounded_wait.hpp"
 #include "shim/service/spawn.hpp"
 
 namespace shim {
@@ -80,7 +81,9 @@ std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, b
         spec.stdin_fd = in->read.get();
     }
     const auto started = std::chrono::steady_clock::now();
+    const Deadline deadline = started + runtime_call_bound();
     const pid_t pid = spawn(spec);
+    const std::string what = binary_ + " " + args.front();
     std::string output;
     if (in) {
         in->read.reset();
@@ -93,11 +96,12 @@ std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, b
     }
     if (out) {
         out->write.reset();
-        output = common::read_fd(out->read.get());
+        // A runtime that hangs with its stdout open: the wait below kills it.
+        read_until(out->read.get(), deadline, output);
     }
-    const int status = wait_for(pid);
+    const int status = wait_until(pid, deadline, what);
     // With -debug (containerd at debug level): where a task step's time goes.
-    spdlog::debug("{} {}: {:.1f} ms", binary_, args.front(),
+    spdlog::debug("{}: {:.1f} ms", what,
                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     if (exit_status_of(status) != 0) {
         std::string message = last_error();

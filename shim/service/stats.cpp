@@ -1,8 +1,13 @@
 #include "shim/service/stats.hpp"
 
+#include <sys/statfs.h>
+
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/file.hpp"
 
 namespace shim {
 namespace {
@@ -66,6 +71,39 @@ shimproto::CgroupMetrics metrics_from_stats_json(const std::string& json) {
         for (const auto& [size, h] : it->items())
             m.hugetlb.push_back({size, number(h, "usage"), number(h, "max"), number(h, "failcnt")});
     return m;
+}
+
+bool unified_host() {
+    struct statfs fs {};
+    constexpr long kCgroup2SuperMagic = 0x63677270;
+    return statfs("/sys/fs/cgroup", &fs) == 0 && static_cast<long>(fs.f_type) == kCgroup2SuperMagic;
+}
+
+shimproto::MemoryEvents parse_memory_events(const std::string& text) {
+    shimproto::MemoryEvents events;
+    std::istringstream in(text);
+    std::string key;
+    uint64_t value = 0;
+    while (in >> key >> value) {
+        if (key == "low") events.low = value;
+        else if (key == "high") events.high = value;
+        else if (key == "max") events.max = value;
+        else if (key == "oom") events.oom = value;
+        else if (key == "oom_kill") events.oom_kill = value;
+    }
+    return events;
+}
+
+shimproto::MemoryEvents memory_events_of(pid_t pid) {
+    const auto cgroups = common::read_file_if_exists("/proc/" + std::to_string(pid) + "/cgroup");
+    if (!cgroups) return {};
+    std::istringstream in(*cgroups);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("0::", 0) != 0) continue;
+        const auto text = common::read_file_if_exists("/sys/fs/cgroup" + line.substr(3) + "/memory.events");
+        return text ? parse_memory_events(*text) : shimproto::MemoryEvents{};
+    }
+    return {};
 }
 
 }  // namespace shim

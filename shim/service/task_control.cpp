@@ -126,7 +126,9 @@ void TaskService::stats(const std::string& payload, const ttrpc::Responder& resp
     const auto ref = shimproto::decode_task_ref(payload);
     Container& c = container(ref.id);
     const auto metrics = metrics_from_stats_json(c.runtime->stats(c.id));
-    responder.ok(shimproto::encode_stats_response(shimproto::encode_v1_metrics(metrics)));
+    responder.ok(shimproto::encode_stats_response(unified_host()
+                                                      ? shimproto::encode_v2_metrics(metrics, memory_events_of(c.init.pid))
+                                                      : shimproto::encode_v1_metrics(metrics)));
 }
 
 void TaskService::connect(const std::string& payload, const ttrpc::Responder& responder) {

@@ -10,6 +10,7 @@
 
 #include "common/file.hpp"
 #include "shim/proto/wire.hpp"
+#include "shim/service/bounded_wait.hpp"
 #include "shim/service/rootfs_mounts.hpp"
 #include "shim/service/spawn.hpp"
 
@@ -102,6 +103,8 @@ void TaskService::dispatch(const ttrpc::Request& request, const ttrpc::Responder
         responder.error(e.code(), e.what());
     } catch (const shimproto::DecodeError& e) {
         responder.error(Code::InvalidArgument, request.method + ": " + e.what());
+    } catch (const RuntimeTimeout& e) {
+        responder.error(Code::DeadlineExceeded, e.what());
     } catch (const RuntimeError& e) {
         responder.error(mentions_not_found(e.what()) ? Code::NotFound : Code::Unknown, e.what());
     } catch (const std::exception& e) {
@@ -156,7 +159,12 @@ void TaskService::create(const std::string& payload, const ttrpc::Responder& res
     try {
         const std::string pid_file = c.bundle + "/init.pid";
         launch_process(c.id, init, [&](const Stdio& stdio) {
-            c.runtime->create(c.id, c.bundle, pid_file, stdio);
+            try {
+                c.runtime->create(c.id, c.bundle, pid_file, stdio);
+            } catch (const RuntimeTimeout&) {
+                created = true;  // killed midway: it may have made the container
+                throw;
+            }
             created = true;
         });
         init.pid = read_pid_file(pid_file);

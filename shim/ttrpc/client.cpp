@@ -26,25 +26,37 @@ Client::Client(const std::string& path, int timeout_ms) : fd_(socket(AF_UNIX, SO
 
 Response Client::call(const std::string& service, const std::string& method, const std::string& payload,
                       const std::vector<std::pair<std::string, std::string>>& metadata) {
+    const uint32_t stream = send(service, method, payload, metadata);
+    for (;;)
+        if (auto response = receive(stream, true)) return std::move(*response);
+}
+
+uint32_t Client::send(const std::string& service, const std::string& method, const std::string& payload,
+                      const std::vector<std::pair<std::string, std::string>>& metadata) {
     const uint32_t stream = next_stream_;
     next_stream_ += 2;
     const std::string frame = encode_frame(stream, MessageType::Request, encode(Request{service, method, payload, 0, metadata}));
     for (size_t done = 0; done < frame.size();) {
-        const ssize_t n = send(fd_.get(), frame.data() + done, frame.size() - done, MSG_NOSIGNAL);
+        const ssize_t n = ::send(fd_.get(), frame.data() + done, frame.size() - done, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) common::throw_errno("ttrpc: send " + method);
         done += static_cast<size_t>(n);
     }
+    return stream;
+}
+
+std::optional<Response> Client::receive(uint32_t stream, bool block) {
     for (;;) {
         while (auto reply = decoder_.next()) {
             if (reply->header.stream_id == stream && reply->header.type == static_cast<uint8_t>(MessageType::Response))
                 return decode_response(reply->payload);
         }
         char buffer[4096];
-        const ssize_t n = read(fd_.get(), buffer, sizeof buffer);
+        const ssize_t n = recv(fd_.get(), buffer, sizeof buffer, block ? 0 : MSG_DONTWAIT);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) common::throw_errno("ttrpc: receive " + method);
-        if (n == 0) throw common::Error("ttrpc: " + method + ": connection closed");
+        if (n < 0 && !block && (errno == EAGAIN || errno == EWOULDBLOCK)) return std::nullopt;
+        if (n < 0) common::throw_errno("ttrpc: receive");
+        if (n == 0) throw common::Error("ttrpc: receive: connection closed");
         decoder_.feed(std::string_view(buffer, static_cast<size_t>(n)));
     }
 }

@@ -122,7 +122,8 @@ EOF
 
 rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"*
 size_mb=$(( $(du -sm "$root" | cut -f1) + 512 ))
-mke2fs -q -t ext4 -L crunlite-sd -d "$root" "$work/image" "${size_mb}M"
+# stdout carries the image path alone: mke2fs says "Creating regular file" there.
+mke2fs -q -t ext4 -L crunlite-sd -d "$root" "$work/image" "${size_mb}M" >&2
 rm -f "$CACHE"/systemd-guest-*.img
 mv "$work/image" "$image"
 echo "$image"

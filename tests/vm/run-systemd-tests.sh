@@ -53,7 +53,7 @@ fi
 
 # --- the guest's root (built once, then cached) ---------------------------------
 build_start=$(date +%s)
-image=$("$HERE/build-systemd-guest.sh" "$kver")
+image=$("$HERE/build-systemd-guest.sh" "$kver" | tail -n 1)  # its last line is the path
 build_time=$(($(date +%s) - build_start))
 
 # --- the initramfs: busybox, the disk modules, the payload ----------------------

@@ -34,9 +34,8 @@ std::vector<Range> subordinate_ranges(const std::string& text, const std::string
         const std::string who = line.substr(0, a);
         if (who != name && who != std::to_string(id)) continue;
         try {
-            size_t used = 0;
             Range r;
-            r.start = std::stoull(line.substr(a + 1, b - a - 1), &used);
+            r.start = std::stoull(line.substr(a + 1, b - a - 1));
             r.count = std::stoull(line.substr(b + 1));
             if (r.count > 0) out.push_back(r);
         } catch (...) {

@@ -409,7 +409,7 @@ SHIM_MD=
 if [ -z "${NO_SHIM:-}" ] && have containerd && have ctr && [ -x "$(dirname "$CRUNLITE")/containerd-shim-crun-lite-v2" ]; then
     say "containerd: bench/shim.sh"
     mkdir -p "$WORK/shim"
-    if CRUNLITE=$CRUNLITE RESULTS_DIR=$WORK/shim "$HERE/shim.sh" "$([ "$QUICK" = 1 ] && echo 3 || echo 15)" "$IDLE" \
+    if CRUNLITE=$CRUNLITE RESULTS_DIR=$WORK/shim "$HERE/shim.sh" "$([ "$QUICK" = 1 ] && echo 3 || echo 30)" "$IDLE" \
         > "$WORK/shim.log" 2>&1; then
         SHIM_CSV=$(ls "$WORK"/shim/shim-*.csv 2>/dev/null | head -n1 || true)
         SHIM_MD=$(ls "$WORK"/shim/shim-*.md 2>/dev/null | head -n1 || true)

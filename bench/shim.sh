@@ -29,15 +29,20 @@ command -v runc >/dev/null && MODES="$MODES runc-shim+runc"
 
 WORK=$(mktemp -d /tmp/crun-lite-shim-bench.XXXXXX)
 CD="$WORK/containerd"
+# What a host keeps in /run (tmpfs there; this VM's /run is on its disk):
+# containerd's state and fifos and the runtimes' roots, for every mode alike.
+RUNDIR="$WORK/run"
 SOCK="$CD/containerd.sock"
 NS="shim-bench$$"
 IMAGE=localhost/crun-lite-bench-busybox:latest
-mkdir -p "$CD" "$WORK/shim-root" "$WORK/runc-root" "$RESULTS"
+mkdir -p "$CD" "$RUNDIR" "$RESULTS"
+mount -t tmpfs -o mode=0711 crun-lite-bench "$RUNDIR"
+mkdir -p "$RUNDIR/shim-root" "$RUNDIR/runc-root" "$RUNDIR/runc-default-root"
 run_containerd_existed=$([ -d /run/containerd ] && echo yes || echo no)
 cat > "$CD/config.toml" <<EOC
 version = 2
 root = "$CD/root"
-state = "$CD/state"
+state = "$RUNDIR/containerd-state"
 disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
   "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
   "io.containerd.snapshotter.v1.aufs", "io.containerd.internal.v1.tracing",
@@ -50,7 +55,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
   address = ""
   level = "warn"
 EOC
-CRUNLITE_SHIM_ROOT="$WORK/shim-root" containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
+CRUNLITE_SHIM_ROOT="$RUNDIR/shim-root" containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
 containerd_pid=$!
 c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
 
@@ -67,7 +72,7 @@ cleanup() {
         wait "$containerd_pid" 2>/dev/null
     fi
     [ -n "${TIMER_PID:-}" ] && kill "$TIMER_PID" 2>/dev/null
-    grep " $CD/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+    grep -e " $CD/" -e " $RUNDIR/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
     for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
     # A runc shim's cleanup can still be under way (it makes /run/containerd/s).
     sleep 1
@@ -75,6 +80,7 @@ cleanup() {
     rmdir "/run/containerd/runc/$NS" 2>/dev/null
     rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc 2>/dev/null
     [ "$run_containerd_existed" = no ] && rmdir /run/containerd 2>/dev/null
+    mountpoint -q "$RUNDIR" && umount "$RUNDIR"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -94,14 +100,14 @@ exec 3> "$WORK/timer.in" 4< "$WORK/timer.out"
 ctr_args() {
     case $1 in
         native) echo "--runtime $SHIM" ;;
-        runc-shim+crun-lite) echo "--runc-binary $CRUN --runc-root $WORK/runc-root" ;;
-        runc-shim+runc) echo "" ;;
+        runc-shim+crun-lite) echo "--runc-binary $CRUN --runc-root $RUNDIR/runc-root" ;;
+        runc-shim+runc) echo "--runc-root $RUNDIR/runc-default-root" ;;
     esac
 }
 # timed MODE ID: ctr run --rm through the timer; sets R_STATUS, R_MS, R_CPU_MS
 timed() {
     local line
-    line=$(printf '%s\t' - ctr --address "$SOCK" --namespace "$NS" run --rm --fifo-dir "$CD/fifo" $(ctr_args "$1") "$IMAGE" "$2" /bin/true)
+    line=$(printf '%s\t' - ctr --address "$SOCK" --namespace "$NS" run --rm --fifo-dir "$RUNDIR/fifo" $(ctr_args "$1") "$IMAGE" "$2" /bin/true)
     printf '%s\n' "${line%$'\t'}" >&3
     read -r R_STATUS ns _ cpu <&4
     R_MS=$(awk -v n="$ns" 'BEGIN {printf "%.1f", n / 1e6}')
@@ -134,7 +140,7 @@ stats() {
 idle() {
     local mode=$1 started=0 i pid
     for i in $(seq "$IDLE"); do
-        c run -d --fifo-dir "$CD/fifo" $(ctr_args "$mode") "$IMAGE" "idle-$i" sleep 3600 >/dev/null 2>&1 && started=$((started + 1))
+        c run -d --fifo-dir "$RUNDIR/fifo" $(ctr_args "$mode") "$IMAGE" "idle-$i" sleep 3600 >/dev/null 2>&1 && started=$((started + 1))
     done
     sleep 1
     for t in $(c task ls -q); do

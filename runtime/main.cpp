@@ -1,4 +1,8 @@
-// crun-lite: the runc-compatible command line.
+// crun-lite: the runc-compatible command line. The entry point is a
+// function, not main, so that the containerd shim runs the very same
+// command line in a forked child without exec'ing a second binary.
+#include "runtime/cli_main.hpp"
+
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -433,7 +437,7 @@ std::string joined(const std::vector<std::string>& words) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int runtime::cli_main(int argc, char** argv) {
     CLI::App app{"crun-lite: a small, fast OCI container runtime, with runc's command line", "crun-lite"};
     app.set_help_flag("-h,--help", "show help");
     app.set_version_flag("-v,--version", [] { return version_text(); }, "print the version");

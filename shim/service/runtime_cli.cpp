@@ -11,6 +11,7 @@
 
 #include "common/file.hpp"
 #include "common/unique_fd.hpp"
+#include "runtime/cli_main.hpp"
 #include "shim/service/bounded_wait.hpp"
 #include "shim/service/spawn.hpp"
 
@@ -66,11 +67,13 @@ std::string RuntimeCli::last_error() const {
 }
 
 std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, bool capture, const std::string& input) {
-    std::vector<std::string> argv = {binary_, "--root", root_, "--log", log_path_, "--log-format", "json"};
+    const bool in_process = binary_.empty();
+    const std::string name = in_process ? std::string("crun-lite") : binary_;
+    std::vector<std::string> argv = {name, "--root", root_, "--log", log_path_, "--log-format", "json"};
     if (systemd_cgroup_) argv.push_back("--systemd-cgroup");
     argv.insert(argv.end(), args.begin(), args.end());
 
-    SpawnSpec spec{binary_, argv, stdio.in, stdio.out, stdio.err};
+    SpawnSpec spec{name, argv, stdio.in, stdio.out, stdio.err};
     std::optional<Pipe> out, in;
     if (capture) {
         out.emplace();
@@ -82,8 +85,8 @@ std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, b
     }
     const auto started = std::chrono::steady_clock::now();
     const Deadline deadline = started + runtime_call_bound();
-    const pid_t pid = spawn(spec);
-    const std::string what = binary_ + " " + args.front();
+    const pid_t pid = in_process ? spawn_call(spec, runtime::cli_main) : spawn(spec);
+    const std::string what = name + " " + args.front();
     std::string output;
     if (in) {
         in->read.reset();
@@ -106,7 +109,7 @@ std::string RuntimeCli::run(std::vector<std::string> args, const Stdio& stdio, b
     if (exit_status_of(status) != 0) {
         std::string message = last_error();
         if (message.empty()) message = "exit status " + std::to_string(exit_status_of(status));
-        throw RuntimeError(binary_ + " " + args.front() + ": " + message);
+        throw RuntimeError(what + ": " + message);
     }
     return output;
 }
@@ -167,25 +170,8 @@ void RuntimeCli::update(const std::string& id, const std::string& resources_json
 std::string RuntimeCli::stats(const std::string& id) { return run({"events", "--stats", id}, {}, true); }
 
 std::string find_runtime_binary() {
-    char self[4096];
-    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        std::string dir(self, static_cast<size_t>(n));
-        dir = dir.substr(0, dir.rfind('/'));
-        const std::string beside = dir + "/crun-lite";
-        if (access(beside.c_str(), X_OK) == 0) return beside;
-    }
-    const char* path = getenv("PATH");
-    std::string dirs = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        const std::string candidate = dirs.substr(start, end - start) + "/crun-lite";
-        if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate;
-        start = end + 1;
-    }
-    return "crun-lite";
+    const char* chosen = getenv("CRUNLITE_SHIM_RUNTIME");
+    return chosen && *chosen ? chosen : std::string();
 }
 
 bool mentions_not_found(const std::string& message) {

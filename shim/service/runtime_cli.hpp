@@ -1,5 +1,7 @@
 // crun-lite driven as a child process with runc's command line (the
-// contract containerd's runc shim relies on), one call per task step. The
+// contract containerd's runc shim relies on), one call per task step: its
+// own command line linked in and run in a forked child (no exec), or an
+// external runtime binary. The
 // runtime's errors come back through its JSON log (--log, --log-format
 // json), since during create its stderr is the container's.
 #pragma once
@@ -26,6 +28,7 @@ struct Stdio {
 
 class RuntimeCli {
 public:
+    // binary: a runtime to exec, or empty for crun-lite in-process.
     RuntimeCli(std::string binary, std::string root, std::string log_path, bool systemd_cgroup);
 
     void create(const std::string& id, const std::string& bundle, const std::string& pid_file, const Stdio& stdio);
@@ -51,7 +54,10 @@ private:
     bool systemd_cgroup_;
 };
 
-// The crun-lite binary beside the shim's own, else crun-lite on PATH.
+// The runtime the shim drives: empty for crun-lite's own command line,
+// linked into the shim and run in a forked child per call (the default);
+// $CRUNLITE_SHIM_RUNTIME, a runtime binary with runc's command line, when
+// set in containerd's environment.
 std::string find_runtime_binary();
 // "...container not running..." style checks on RuntimeError messages.
 bool mentions_not_found(const std::string& message);

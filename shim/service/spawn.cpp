@@ -1,12 +1,17 @@
 #include "shim/service/spawn.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
@@ -30,25 +35,94 @@ struct SpawnSetup {
     }
 };
 
-}  // namespace
+// The child's side of spawn_call, after fork: only syscalls that cannot
+// throw until entry runs, and _exit(127) if the set-up fails.
+[[noreturn]] void run_in_child(const SpawnSpec& spec, const std::vector<int>& sources, int (*entry)(int, char**)) {
+    const int count = static_cast<int>(sources.size());
+    // Every source already sits at or above count (see spawn_call).
+    for (int target = 0; target < count; ++target) {
+        if (dup2(sources[target], target) < 0) _exit(127);
+    }
+    // What exec would have done for the shim's O_CLOEXEC fds, and what
+    // posix_spawn's closefrom does for the rest.
+    if (syscall(SYS_close_range, static_cast<unsigned>(count), ~0U, 0) != 0) {
+        for (int fd = count; fd < 4096; ++fd) close(fd);
+    }
+    // exec resets caught signals to the default; without exec, the shim's
+    // handlers would still be installed here.
+    for (int sig = 1; sig < NSIG; ++sig) {
+        struct sigaction action {};
+        if (sigaction(sig, nullptr, &action) == 0 && action.sa_handler != SIG_IGN && action.sa_handler != SIG_DFL) {
+            action.sa_handler = SIG_DFL;
+            action.sa_flags = 0;
+            sigaction(sig, &action, nullptr);
+        }
+    }
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, nullptr);
+    if (spec.new_session) setsid();
+    if (spec.clear_env) clearenv();
+    for (const auto& e : spec.extra_env) {
+        const auto eq = e.find('=');
+        if (eq != std::string::npos) setenv(e.substr(0, eq).c_str(), e.c_str() + eq + 1, 1);
+    }
+    std::vector<char*> argv;
+    for (const auto& arg : spec.args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    int status = 127;
+    try {
+        status = entry(static_cast<int>(spec.args.size()), argv.data());
+    } catch (...) {
+    }
+    // _exit, not exit: the shim's static objects and atexit handlers are
+    // the shim's, not this child's. What the runtime printed goes first.
+    std::cout.flush();
+    std::cerr.flush();
+    fflush(nullptr);
+    _exit(status);
+}
 
-pid_t spawn(const SpawnSpec& spec) {
-    common::UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
-    if (!null_fd) common::throw_errno("open /dev/null");
-    SpawnSetup setup;
-    std::vector<int> sources = {spec.stdin_fd >= 0 ? spec.stdin_fd : null_fd.get(),
-                                spec.stdout_fd >= 0 ? spec.stdout_fd : null_fd.get(),
-                                spec.stderr_fd >= 0 ? spec.stderr_fd : null_fd.get()};
+// The fds a child gets as 0, 1, 2, 3...: /dev/null where none is given,
+// each moved above the targets first, so that no dup2 overwrites a source
+// a later target still needs.
+std::vector<int> child_sources(const SpawnSpec& spec, int null_fd, std::vector<common::UniqueFd>& moved) {
+    std::vector<int> sources = {spec.stdin_fd >= 0 ? spec.stdin_fd : null_fd,
+                                spec.stdout_fd >= 0 ? spec.stdout_fd : null_fd,
+                                spec.stderr_fd >= 0 ? spec.stderr_fd : null_fd};
     sources.insert(sources.end(), spec.extra_fds.begin(), spec.extra_fds.end());
-    // Sources that sit where a later target goes would be overwritten before
-    // their dup2: move every source above the targets first.
-    std::vector<common::UniqueFd> moved;
     for (int& source : sources) {
         if (source >= static_cast<int>(sources.size())) continue;
         moved.emplace_back(fcntl(source, F_DUPFD_CLOEXEC, static_cast<int>(sources.size())));
         if (!moved.back()) common::throw_errno("dup for spawn");
         source = moved.back().get();
     }
+    return sources;
+}
+
+}  // namespace
+
+pid_t spawn_call(const SpawnSpec& spec, int (*entry)(int, char**)) {
+    common::UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!null_fd) common::throw_errno("open /dev/null");
+    std::vector<common::UniqueFd> moved;
+    const std::vector<int> sources = child_sources(spec, null_fd.get(), moved);
+    // Buffered output of ours must not be written twice (by the child too).
+    fflush(nullptr);
+    const pid_t pid = fork();
+    if (pid < 0) common::throw_errno("fork for " + (spec.args.empty() ? std::string("a runtime call") : spec.args[0]));
+    if (pid == 0) run_in_child(spec, sources, entry);
+    return pid;
+}
+
+pid_t spawn(const SpawnSpec& spec) {
+    common::UniqueFd null_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!null_fd) common::throw_errno("open /dev/null");
+    SpawnSetup setup;
+    std::vector<common::UniqueFd> moved;
+    const std::vector<int> sources = child_sources(spec, null_fd.get(), moved);
     for (size_t target = 0; target < sources.size(); ++target)
         posix_spawn_file_actions_adddup2(&setup.actions, sources[target], static_cast<int>(target));
     posix_spawn_file_actions_addclosefrom_np(&setup.actions, static_cast<int>(sources.size()));

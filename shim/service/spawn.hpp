@@ -23,6 +23,12 @@ struct SpawnSpec {
 };
 
 pid_t spawn(const SpawnSpec& spec);
+// The same child, with the same fds, signal state and environment, but
+// forked without exec: it runs entry(argv) (spec.path unused) and exits
+// with its status. For crun-lite's command line linked into the shim: a
+// runtime call then costs no exec, no loader or libc start-up and no
+// second process image.
+pid_t spawn_call(const SpawnSpec& spec, int (*entry)(int, char**));
 // Waits for that one child (not any other): its raw wait status.
 int wait_for(pid_t pid);
 // containerd's convention: the exit code, or 128 + the signal.

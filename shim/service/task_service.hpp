@@ -28,7 +28,7 @@ private:
 
 struct ServiceConfig {
     std::string ns;
-    std::string runtime_binary;  // crun-lite
+    std::string runtime_binary;  // empty: crun-lite in-process
     std::string default_root;    // the runtime's --root parent; <root>/<ns> is used
 };
 

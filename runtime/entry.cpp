@@ -1,0 +1,3 @@
+#include "runtime/cli_main.hpp"
+
+int main(int argc, char** argv) { return runtime::cli_main(argc, argv); }

@@ -27,66 +27,33 @@ command -v containerd >/dev/null && command -v ctr >/dev/null || { echo "bench/s
 MODES="native runc-shim+crun-lite"
 command -v runc >/dev/null && MODES="$MODES runc-shim+runc"
 
+. "$TOP/tests/support/private-containerd.sh"
 WORK=$(mktemp -d /tmp/crun-lite-shim-bench.XXXXXX)
-CD="$WORK/containerd"
 # What a host keeps in /run (tmpfs there; this VM's /run is on its disk):
 # containerd's state and fifos and the runtimes' roots, for every mode alike.
 RUNDIR="$WORK/run"
-SOCK="$CD/containerd.sock"
 NS="shim-bench$$"
 IMAGE=localhost/crun-lite-bench-busybox:latest
-mkdir -p "$CD" "$RUNDIR" "$RESULTS"
-mount -t tmpfs -o mode=0711 crun-lite-bench "$RUNDIR"
-mkdir -p "$RUNDIR/shim-root" "$RUNDIR/runc-root" "$RUNDIR/runc-default-root"
-run_containerd_existed=$([ -d /run/containerd ] && echo yes || echo no)
-cat > "$CD/config.toml" <<EOC
-version = 2
-root = "$CD/root"
-state = "$RUNDIR/containerd-state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs", "io.containerd.internal.v1.tracing",
-  "io.containerd.tracing.processor.v1.otlp"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = ""
-  level = "warn"
-EOC
-CRUNLITE_SHIM_ROOT="$RUNDIR/shim-root" containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
-containerd_pid=$!
-c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
+mkdir -p "$RUNDIR" "$RESULTS"
+pcd_init "$WORK/containerd" "$NS" warn "$RUNDIR/containerd-state"
 
 cleanup() {
     set +e  # every step, even after one fails (rmdir of what is not there)
-    if kill -0 "$containerd_pid" 2>/dev/null; then
-        for t in $(c task ls -q 2>/dev/null); do c task kill -a -s KILL "$t" >/dev/null 2>&1; done
-        sleep 0.5
-        for t in $(c task ls -q 2>/dev/null); do c task delete -f "$t" >/dev/null 2>&1; done
-        for ct in $(c container ls -q 2>/dev/null); do c container rm "$ct" >/dev/null 2>&1; done
-        c images rm "$IMAGE" >/dev/null 2>&1
-        c content ls -q 2>/dev/null | xargs -r ctr --address "$SOCK" --namespace "$NS" content rm >/dev/null 2>&1
-        kill "$containerd_pid"
-        wait "$containerd_pid" 2>/dev/null
-    fi
+    pcd_shutdown "$IMAGE"
     [ -n "${TIMER_PID:-}" ] && kill "$TIMER_PID" 2>/dev/null
-    grep -e " $CD/" -e " $RUNDIR/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
-    for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
     # A runc shim's cleanup can still be under way (it makes /run/containerd/s).
     sleep 1
-    # runc's default root under containerd's runc shim: /run/containerd/runc/<ns>
-    rmdir "/run/containerd/runc/$NS" 2>/dev/null
-    rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc 2>/dev/null
-    [ "$run_containerd_existed" = no ] && rmdir /run/containerd 2>/dev/null
+    pcd_cleanup_host
     mountpoint -q "$RUNDIR" && umount "$RUNDIR"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
+mount -t tmpfs -o mode=0711 crun-lite-bench "$RUNDIR"
+mkdir -p "$RUNDIR/shim-root" "$RUNDIR/runc-root" "$RUNDIR/runc-default-root"
+pcd_start CRUNLITE_SHIM_ROOT="$RUNDIR/shim-root"
+pcd_wait_up || { echo "bench/shim.sh: containerd did not come up: $(tail -n 3 "$CD/containerd.log")" >&2; exit 1; }
 "$TOP/tests/support/make-busybox-image.sh" "$WORK/busybox.tar" "$IMAGE" >/dev/null
 c images import "$WORK/busybox.tar" >/dev/null
 

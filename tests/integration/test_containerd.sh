@@ -16,41 +16,18 @@ else
     SHIM_PATTERN="containerd-shim-runc-v2"
 fi
 
-if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null || { echo "cannot install containerd"; exit 1; }
-fi
+. "$TOP/tests/support/private-containerd.sh"
+pcd_install_containerd || { echo "cannot install containerd"; exit 1; }
 
-CD="$WORK/containerd"
-SOCK="$CD/containerd.sock"
 NS="crun-lite-it$$"
 # The shim passes `--root $RUNC_ROOT/$NS` to crun-lite (the native shim
 # takes that parent from CRUNLITE_SHIM_ROOT in containerd's environment).
 RUNC_ROOT="$ROOT/containerd"
 IMAGE=localhost/crun-lite-busybox:latest
-mkdir -p "$CD" "$RUNC_ROOT"
-run_containerd_existed=$([ -d /run/containerd ] && echo yes || echo no)
+mkdir -p "$RUNC_ROOT"
+pcd_init "$WORK/containerd" "$NS"
+pcd_start CRUNLITE_SHIM_ROOT="$RUNC_ROOT"
 
-cat > "$CD/config.toml" <<EOF
-version = 2
-root = "$CD/root"
-state = "$CD/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs", "io.containerd.internal.v1.tracing",
-  "io.containerd.tracing.processor.v1.otlp"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = ""
-  level = "info"
-EOF
-
-CRUNLITE_SHIM_ROOT="$RUNC_ROOT" containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
-containerd_pid=$!
-
-c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
 # ctr run with crun-lite as the shim's runc
 # IO fifos in our dir (ctr leaves a detached exec's fifos behind)
 if [ "$SHIM_MODE" = native ]; then
@@ -62,33 +39,19 @@ crun_ctr() { c run --fifo-dir "$CD/fifo" $RUN_ARGS "$@"; }
 cexec() { c task exec --fifo-dir "$CD/fifo" "$@"; }
 
 teardown() {
-    if kill -0 "$containerd_pid" 2>/dev/null; then
-        for t in $(c task ls -q 2>/dev/null); do
-            c task kill -a -s KILL "$t" >/dev/null 2>&1
-            c task delete -f "$t" >/dev/null 2>&1
-        done
-        for ct in $(c container ls -q 2>/dev/null); do c container rm "$ct" >/dev/null 2>&1; done
-        c images rm "$IMAGE" >/dev/null 2>&1
-        c content ls -q 2>/dev/null | xargs -r ctr --address "$SOCK" --namespace "$NS" content rm >/dev/null 2>&1
-        kill "$containerd_pid"
-        wait "$containerd_pid" 2>/dev/null
-    fi
+    pcd_shutdown "$IMAGE"
     # Shims of our namespace that outlived containerd (they are ours), then
     # any container they left, straight through crun-lite.
     for p in $(pgrep -f "$SHIM_PATTERN.*-namespace $NS " 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
     for id in $("$CRUN" --root "$RUNC_ROOT/$NS" list -q 2>/dev/null); do
         "$CRUN" --root "$RUNC_ROOT/$NS" delete --force "$id" >/dev/null 2>&1
     done
-    grep " $CD/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
-    # The namespace's parent cgroups (/NS/ID is the default cgroups path).
-    for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-    rmdir /run/containerd/s /run/containerd/fifo 2>/dev/null
-    [ "$run_containerd_existed" = no ] && rmdir /run/containerd 2>/dev/null
+    pcd_cleanup_host
     cleanup
 }
 trap teardown EXIT
 
-for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
+pcd_wait_up
 c version >/dev/null 2>&1 && ok "containerd is up" || { not_ok "containerd is up" "$(tail -5 "$CD/containerd.log")"; finish; exit; }
 
 # examples/containerd-config.toml parses, with the runtime and its BinaryName

@@ -11,42 +11,19 @@ SHIM=${CRUNLITE_SHIM:-$(dirname "$CRUN")/containerd-shim-crun-lite-v2}
 [ -x "$SHIM" ] || { echo "not ok - $SHIM is not built"; exit 1; }
 PROBE=${TTRPC_PROBE:-$(dirname "$CRUN")/tests/integration/ttrpc_probe}
 [ -x "$PROBE" ] || { echo "not ok - $PROBE is not built"; exit 1; }
-if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null || { echo "cannot install containerd"; exit 1; }
-fi
+. "$TOP/tests/support/private-containerd.sh"
+pcd_install_containerd || { echo "cannot install containerd"; exit 1; }
 
-CD="$WORK/containerd"
-SOCK="$CD/containerd.sock"
 NS="crun-lite-shim$$"
 # The shim passes `--root $SHIM_ROOT/$NS` to crun-lite (containerd hands
 # its environment to the shims it starts).
 SHIM_ROOT="$ROOT/shim"
 IMAGE=localhost/crun-lite-busybox:latest
-mkdir -p "$CD" "$SHIM_ROOT"
-run_containerd_existed=$([ -d /run/containerd ] && echo yes || echo no)
-
-cat > "$CD/config.toml" <<EOC
-version = 2
-root = "$CD/root"
-state = "$CD/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.aufs", "io.containerd.internal.v1.tracing",
-  "io.containerd.tracing.processor.v1.otlp"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = ""
-  level = "info"
-EOC
-
-CRUNLITE_SHIM_ROOT="$SHIM_ROOT" containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 &
-containerd_pid=$!
+mkdir -p "$SHIM_ROOT"
+pcd_init "$WORK/containerd" "$NS"
+pcd_start CRUNLITE_SHIM_ROOT="$SHIM_ROOT"
 events_pid=
 
-c() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
 srun() { c run --fifo-dir "$CD/fifo" --runtime "$SHIM" "$@"; }
 task_status() { c task ls | awk -v id="$1" '$1 == id {print $3}'; }
 task_pid() { c task ls | awk -v id="$1" '$1 == id {print $2}'; }
@@ -60,32 +37,19 @@ our_shims() { pgrep -f "^$SHIM .*-namespace $NS " 2>/dev/null; }
 
 teardown() {
     [ -n "$events_pid" ] && kill "$events_pid" 2>/dev/null
-    if kill -0 "$containerd_pid" 2>/dev/null; then
-        for t in $(c task ls -q 2>/dev/null); do
-            c task kill -a -s KILL "$t" >/dev/null 2>&1
-            c task delete -f "$t" >/dev/null 2>&1
-        done
-        for ct in $(c container ls -q 2>/dev/null); do c container rm "$ct" >/dev/null 2>&1; done
-        c images rm "$IMAGE" >/dev/null 2>&1
-        c content ls -q 2>/dev/null | xargs -r ctr --address "$SOCK" --namespace "$NS" content rm >/dev/null 2>&1
-        kill "$containerd_pid"
-        wait "$containerd_pid" 2>/dev/null
-    fi
+    pcd_shutdown "$IMAGE"
     # Shims of our namespace that outlived containerd are ours; then any
     # container they left, straight through crun-lite.
     for p in $(our_shims); do kill -9 "$p" 2>/dev/null; done
     for id in $("$CRUN" --root "$SHIM_ROOT/$NS" list -q 2>/dev/null); do
         "$CRUN" --root "$SHIM_ROOT/$NS" delete --force "$id" >/dev/null 2>&1
     done
-    grep " $CD/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
-    for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/unified/"$NS"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-    rmdir /run/containerd/s /run/containerd/fifo 2>/dev/null
-    [ "$run_containerd_existed" = no ] && rmdir /run/containerd 2>/dev/null
+    pcd_cleanup_host
     cleanup
 }
 trap teardown EXIT
 
-for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
+pcd_wait_up
 c version >/dev/null 2>&1 && ok "containerd is up" || { not_ok "containerd is up" "$(tail -5 "$CD/containerd.log")"; finish; exit; }
 
 # examples/containerd-shim-config.toml parses, with the runtime type
@@ -258,10 +222,9 @@ alive "$shim_a" && not_ok "the pod's shim exits with its last container" || ok "
 id="$PREFIX-restart"
 srun -d "$IMAGE" "$id" sleep 1000 >/dev/null
 pid=$(task_pid "$id")
-kill "$containerd_pid"; wait "$containerd_pid" 2>/dev/null
-CRUNLITE_SHIM_ROOT="$SHIM_ROOT" containerd --config "$CD/config.toml" >> "$CD/containerd.log" 2>&1 &
-containerd_pid=$!
-for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
+pcd_stop
+pcd_start CRUNLITE_SHIM_ROOT="$SHIM_ROOT"
+pcd_wait_up
 [ -d "/proc/$pid" ] && ok "the container outlives containerd" || not_ok "the container outlives containerd"
 expect_eq "after a containerd restart the task is RUNNING" RUNNING "$(task_status "$id")"
 out=$(c task exec --fifo-dir "$CD/fifo" --exec-id e2 "$id" echo after restart)

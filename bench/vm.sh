@@ -1,7 +1,7 @@
 # Sourced by bench/run.sh: a qemu VM doing the containers' job.
 #
 # The kernel is Debian's linux-image-amd64, unpacked from its bzImage the way
-# tests/vm/run-v2-tests.sh does it and into the same cache
+# tests/vm/run-v2-tests.sh does it (tests/vm/lib.sh) and into the same cache
 # ($CRUNLITE_VM_CACHE, default /var/tmp/crun-lite-vm), so the two share one
 # uncompressed kernel. The initramfs is only static busybox and an /init.
 # Needs: WORK, CALL (run.sh's `call`), die.
@@ -9,25 +9,10 @@
 VM_CACHE=${CRUNLITE_VM_CACHE:-/var/tmp/crun-lite-vm}
 VM_MEM=${BENCH_VM_MEM:-128M}
 
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/vm/lib.sh"
+
 # vm_kernel: sets VM_KERNEL and VM_KVER (the newest installed kernel).
-vm_kernel() {
-    local vmlinuz off
-    vmlinuz=$(ls -v /boot/vmlinuz-* 2>/dev/null | tail -n1)
-    [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-*: apt-get install linux-image-amd64"
-    VM_KVER=${vmlinuz#/boot/vmlinuz-}
-    mkdir -p "$VM_CACHE"
-    VM_KERNEL="$VM_CACHE/vmlinux-$VM_KVER"
-    if [ ! -s "$VM_KERNEL" ] || [ "$VM_KERNEL" -ot "$vmlinuz" ]; then
-        # The bzImage wraps an XZ stream (magic FD 37 7A 58 5A 00); the ELF
-        # inside has a PVH entry note, which qemu -kernel boots directly and
-        # which spares the guest 2-3 s of decompression.
-        off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1)
-        [ -n "$off" ] || die "no XZ stream in $vmlinuz"
-        tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream > "$VM_KERNEL.tmp.$$" 2>/dev/null || true
-        head -c 4 "$VM_KERNEL.tmp.$$" | grep -q ELF || { rm -f "$VM_KERNEL.tmp.$$"; die "$vmlinuz did not unpack to an ELF kernel"; }
-        mv "$VM_KERNEL.tmp.$$" "$VM_KERNEL"
-    fi
-}
+vm_kernel() { vm_unpack_kernel "$VM_CACHE" || die "$VM_ERROR"; }
 
 # vm_initramfs NAME INIT_BODY: $WORK/NAME.cpio with busybox and /init.
 vm_initramfs() {
@@ -45,11 +30,7 @@ vm_prepare() {
 /bin/busybox poweroff -f'
     vm_initramfs idle '/bin/busybox echo bench-vm-idle
 while :; do /bin/busybox sleep 3600; done'
-    # microvm under TCG needs the TSC frequency given, or calibration may hang.
-    local tsc
-    tsc=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | head -n1)
-    [ -n "$tsc" ] || tsc=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
-    VM_APPEND="console=ttyS0 quiet loglevel=3 panic=-1 tsc_early_khz=${tsc:-2000000} rdinit=/init"
+    VM_APPEND="console=ttyS0 quiet loglevel=3 panic=-1 tsc_early_khz=$(vm_tsc_khz) rdinit=/init"
     # KVM where it works; a nested /dev/kvm may exist and still fail (MSR
     # errors, hangs), so one probe boot decides.
     VM_ACCEL=tcg

@@ -38,18 +38,11 @@ WORK=$(mktemp -d /tmp/crun-lite-sdvm.XXXXXX)
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 
-# --- the kernel (as run-v2-tests.sh: the newest vmlinuz, XZ payload unpacked)
-vmlinuz=$(ls -v /boot/vmlinuz-* | tail -n1)
-kver=${vmlinuz#/boot/vmlinuz-}
-mkdir -p "$CACHE"
-kernel="$CACHE/vmlinux-$kver"
-if [ ! -s "$kernel" ] || [ "$kernel" -ot "$vmlinuz" ]; then
-    off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1)
-    [ -n "$off" ] || { echo "not ok - no XZ stream in $vmlinuz"; exit 1; }
-    tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream > "$kernel.tmp.$$" 2>/dev/null || true
-    head -c 4 "$kernel.tmp.$$" | grep -q 'ELF' || { echo "not ok - $vmlinuz did not unpack to an ELF kernel"; exit 1; }
-    mv "$kernel.tmp.$$" "$kernel"
-fi
+# --- the kernel: the newest installed vmlinuz, unpacked (shared cache) ---------
+. "$HERE/lib.sh"
+vm_unpack_kernel "$CACHE" || { echo "not ok - $VM_ERROR"; exit 1; }
+kver=$VM_KVER
+kernel=$VM_KERNEL
 
 # --- the guest's root (built once, then cached) ---------------------------------
 build_start=$(date +%s)
@@ -64,15 +57,7 @@ for applet in sh mount umount insmod switch_root sleep cp mkdir cat tr sed ls; d
     ln -sf busybox "$R/bin/$applet"
 done
 modules="virtio_ring virtio virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
-for mod in $modules; do
-    ko=$(find "/lib/modules/$kver" -name "$mod.ko*" | head -n1)
-    [ -n "$ko" ] || continue
-    case "$ko" in
-        *.xz) xz -dc "$ko" > "$R/lib/modules/$mod.ko" ;;
-        *.zst) zstd -qdc "$ko" > "$R/lib/modules/$mod.ko" ;;
-        *) cp "$ko" "$R/lib/modules/$mod.ko" ;;
-    esac
-done
+vm_copy_modules "$kver" "$R/lib/modules" $modules
 install -m 0755 "$CRUN" "$R/payload/crun-lite"
 strip --strip-debug "$R/payload/crun-lite" 2>/dev/null || true
 install -m 0755 "$HERE/sd-guest-run.sh" "$R/payload/guest-run.sh"
@@ -103,11 +88,7 @@ chmod 0755 "$R/init"
 (cd "$R" && find . | cpio -o -H newc --quiet) > "$WORK/initramfs.cpio"
 
 # --- boot ------------------------------------------------------------------------
-tsc_khz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | head -n1)
-if [ -z "$tsc_khz" ]; then
-    mhz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
-    tsc_khz=${mhz:-2000000}
-fi
+tsc_khz=$(vm_tsc_khz)
 case "$HIERARCHY" in
     unified) cg="systemd.unified_cgroup_hierarchy=1" ;;
     hybrid) cg="systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0" ;;
@@ -128,16 +109,14 @@ qemu_status=$?
 set -e
 elapsed=$(($(date +%s) - start))
 
-tr -d '\r' < "$WORK/console.log" > "$WORK/console.txt"
-[ -n "${CRUNLITE_VM_CONSOLE:-}" ] && cp "$WORK/console.txt" "$CRUNLITE_VM_CONSOLE"
-grep -E '^(ok|not ok) - |^# ' "$WORK/console.txt" || true
-failed=$(grep -c '^not ok - ' "$WORK/console.txt" || true)
-passed=$(grep -c '^ok - ' "$WORK/console.txt" || true)
-if ! grep -q '^# systemd checks done' "$WORK/console.txt"; then
+judged=0
+vm_judge "$WORK/console.log" '# systemd checks done' || judged=$?
+[ -n "${CRUNLITE_VM_CONSOLE:-}" ] && cp "$WORK/console.log.txt" "$CRUNLITE_VM_CONSOLE"
+if [ "$judged" -ne 0 ]; then
     echo "not ok - the guest did not finish (qemu status $qemu_status after ${elapsed}s); console:"
-    tail -n 60 "$WORK/console.txt" | sed 's/^/    /'
+    tail -n 60 "$WORK/console.log.txt" | sed 's/^/    /'
     exit 1
 fi
 echo "# guest image: $image (ready in ${build_time}s); VM ${elapsed}s, kernel $kver, $HIERARCHY cgroups, accel $accel"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+echo "$VM_PASSED passed, $VM_FAILED failed"
+[ "$VM_FAILED" -eq 0 ] && [ "$VM_PASSED" -gt 0 ]

@@ -38,19 +38,10 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the kernel: the newest installed vmlinuz, its XZ payload unpacked ------
-vmlinuz=$(ls -v /boot/vmlinuz-* | tail -n1)
-kver=${vmlinuz#/boot/vmlinuz-}
-mkdir -p "$CACHE"
-kernel="$CACHE/vmlinux-$kver"
-if [ ! -s "$kernel" ] || [ "$kernel" -ot "$vmlinuz" ]; then
-    # The bzImage wraps an XZ stream (magic FD 37 7A 58 5A 00); the ELF
-    # inside has a PVH entry note, which qemu -kernel boots directly.
-    off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1)
-    [ -n "$off" ] || { echo "not ok - no XZ stream in $vmlinuz"; exit 1; }
-    tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream > "$kernel.tmp" 2>/dev/null || true
-    head -c 4 "$kernel.tmp" | grep -q 'ELF' || { echo "not ok - $vmlinuz did not unpack to an ELF kernel"; exit 1; }
-    mv "$kernel.tmp" "$kernel"
-fi
+. "$HERE/lib.sh"
+vm_unpack_kernel "$CACHE" || { echo "not ok - $VM_ERROR"; exit 1; }
+kver=$VM_KVER
+kernel=$VM_KERNEL
 
 # --- the initramfs -------------------------------------------------------------
 R="$WORK/initramfs"
@@ -79,15 +70,7 @@ copy_with_libs "$(command -v jq)" /bin/jq
 copy_with_libs "$(command -v setpriv)" /bin/setpriv-util-linux
 # Modules the guest loads (in this order; Debian builds them as modules):
 # overlay, and virtio + virtio-mmio + virtio-blk for the disk io.max needs.
-for mod in overlay virtio virtio_ring virtio_mmio virtio_blk; do
-    ko=$(find "/lib/modules/$kver" -name "$mod.ko*" | head -n1)
-    [ -n "$ko" ] || continue
-    case "$ko" in
-        *.xz) xz -dc "$ko" > "$R/lib/modules/$mod.ko" ;;
-        *.zst) zstd -qdc "$ko" > "$R/lib/modules/$mod.ko" ;;
-        *) cp "$ko" "$R/lib/modules/$mod.ko" ;;
-    esac
-done
+vm_copy_modules "$kver" "$R/lib/modules" overlay virtio virtio_ring virtio_mmio virtio_blk
 "$TOP/tests/support/make-busybox-rootfs.sh" "$R/bundle/rootfs" >/dev/null
 install -m 0755 "$HERE/guest-init.sh" "$R/init"
 install -m 0755 "$HERE/guest-stage2.sh" "$R/stage2"
@@ -99,12 +82,7 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
 truncate -s 4M "$WORK/disk.img"
 
 # --- boot ------------------------------------------------------------------------
-# microvm under TCG needs the TSC frequency given, or calibration may hang.
-tsc_khz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | head -n1)
-if [ -z "$tsc_khz" ]; then
-    mhz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
-    tsc_khz=${mhz:-2000000}
-fi
+tsc_khz=$(vm_tsc_khz)
 append="console=ttyS0 quiet loglevel=3 panic=-1 tsc_early_khz=$tsc_khz rdinit=/init cgroup_no_v1=all"
 # TCG by default: a /dev/kvm in a nested VM may exist and still fail
 # (MSR errors); CRUNLITE_VM_ACCEL=kvm opts in.
@@ -121,14 +99,10 @@ qemu_status=$?
 set -e
 elapsed=$(($(date +%s) - start))
 
-tr -d '\r' < "$WORK/console.log" > "$WORK/console.txt"
-grep -E '^(ok|not ok) - |^# ' "$WORK/console.txt" || true
-failed=$(grep -c '^not ok - ' "$WORK/console.txt" || true)
-passed=$(grep -c '^ok - ' "$WORK/console.txt" || true)
-if ! grep -q '^# v2 checks done' "$WORK/console.txt"; then
+if ! vm_judge "$WORK/console.log" '# v2 checks done'; then
     echo "not ok - the guest did not finish (qemu status $qemu_status after ${elapsed}s); console:"
-    tail -n 40 "$WORK/console.txt" | sed 's/^/    /'
+    tail -n 40 "$WORK/console.log.txt" | sed 's/^/    /'
     exit 1
 fi
-echo "$passed passed, $failed failed (VM: ${elapsed}s, kernel $kver, accel $accel)"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+echo "$VM_PASSED passed, $VM_FAILED failed (VM: ${elapsed}s, kernel $kver, accel $accel)"
+[ "$VM_FAILED" -eq 0 ] && [ "$VM_PASSED" -gt 0 ]

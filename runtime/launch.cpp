@@ -61,10 +61,15 @@ struct LaunchRollback {
 
 // A container with no cgroup of its own (a rootless caller that cannot
 // write the tree) cannot have limits: the first one asked for is an error.
-void require_no_limits(const oci::Linux& linux) {
+// Root in a user namespace (rootless podman runs its runtime so) is uid 0
+// here but unprivileged on the host: the message says which case it is.
+void require_no_limits(const oci::Linux& linux, const Rootless& rootless) {
     if (!linux.resources) return;
     if (auto field = cgroups::first_limit(*linux.resources)) {
-        throw common::Error(*field + ": cannot be applied: running as uid " + std::to_string(::geteuid()) +
+        const std::string who = rootless.in_user_namespace && !rootless.unprivileged
+                                    ? "running as root in a user namespace (unprivileged on the host)"
+                                    : "running as uid " + std::to_string(::geteuid());
+        throw common::Error(*field + ": cannot be applied: " + who +
                             ", crun-lite cannot create a cgroup on this host (the cgroup tree is not writable "
                             "by this user; a cgroup v2 host with a delegated subtree allows it)");
     }
@@ -104,7 +109,7 @@ Launched launch_container(const LaunchRequest& req) {
                                               : namespaces::IdMapPlan{};
 
     out.cgroup = cgroups::make_manager(cgroup_config(req.id, spec, req.systemd_cgroup, req.rootless.cgroups));
-    if (!out.cgroup) require_no_limits(linux);
+    if (!out.cgroup) require_no_limits(linux, req.rootless);
     // Before the first side effect: what delete --force needs if this
     // process dies anywhere from here on (the cgroups it is about to make,
     // which hold every process it starts).

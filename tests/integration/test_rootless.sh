@@ -95,6 +95,16 @@ if [ ! -w "$(awk -F: '$2 ~ /memory/ { print "/sys/fs/cgroup/memory" $3; exit }' 
     err=$(cd "$WORK/u/limits" && rl run "$PREFIX-limits" 2>&1)
     expect_eq "memory limits without a writable cgroup tree: refused" 1 $?
     expect_contains "naming the field" "linux.resources.memory.limit" "$err"
+    expect_contains "and who asks: this user's uid" "running as uid $RLUID" "$err"
+    # Root in a user namespace (as rootless podman runs its runtime): uid 0
+    # there, and the message says why uid 0 still cannot write the tree.
+    user_bundle limits-userns '.linux.resources = {memory: {limit: 67108864}} |
+        .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}] |
+        .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}]' true
+    err=$(cd "$WORK/u/limits-userns" && as_user unshare -r "$RL" run "$PREFIX-limits-userns" 2>&1)
+    expect_eq "as root in a user namespace: refused too" 1 $?
+    expect_contains "naming the field and the user namespace" \
+        "linux.resources.memory.limit: cannot be applied: running as root in a user namespace" "$err"
     (cd "$WORK/u/limits" && as_user runc run "$PREFIX-rlimits" >/dev/null 2>&1)
     expect_eq "runc refuses it too" 1 $?
     expect_eq "nothing is left" "" "$(ls -A "$XDG/crun-lite")"

@@ -1,7 +1,6 @@
 #include "shim/service/spawn.hpp"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/syscall.h>
@@ -35,6 +34,18 @@ struct SpawnSetup {
     }
 };
 
+// The dispositions the shim changes (SIGPIPE ignored; SIGCHLD is blocked
+// for its signalfd): put back to the default in every child, as exec
+// would not do for an ignored signal.
+constexpr int kShimChangedSignals[] = {SIGCHLD, SIGPIPE};
+
+std::vector<char*> argv_of(const SpawnSpec& spec) {
+    std::vector<char*> argv;
+    for (const auto& arg : spec.args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    return argv;
+}
+
 // The child's side of spawn_call, after fork: only syscalls that cannot
 // throw until entry runs, and _exit(127) if the set-up fails.
 [[noreturn]] void run_in_child(const SpawnSpec& spec, const std::vector<int>& sources, int (*entry)(int, char**)) {
@@ -45,21 +56,8 @@ struct SpawnSetup {
     }
     // What exec would have done for the shim's O_CLOEXEC fds, and what
     // posix_spawn's closefrom does for the rest.
-    if (syscall(SYS_close_range, static_cast<unsigned>(count), ~0U, 0) != 0) {
-        for (int fd = count; fd < 4096; ++fd) close(fd);
-    }
-    // exec resets caught signals to the default; without exec, the shim's
-    // handlers would still be installed here.
-    for (int sig = 1; sig < NSIG; ++sig) {
-        struct sigaction action {};
-        if (sigaction(sig, nullptr, &action) == 0 && action.sa_handler != SIG_IGN && action.sa_handler != SIG_DFL) {
-            action.sa_handler = SIG_DFL;
-            action.sa_flags = 0;
-            sigaction(sig, &action, nullptr);
-        }
-    }
-    signal(SIGCHLD, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
+    if (syscall(SYS_close_range, static_cast<unsigned>(count), ~0U, 0) != 0) _exit(127);
+    for (int sig : kShimChangedSignals) signal(sig, SIG_DFL);
     sigset_t empty;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, nullptr);
@@ -69,9 +67,7 @@ struct SpawnSetup {
         const auto eq = e.find('=');
         if (eq != std::string::npos) setenv(e.substr(0, eq).c_str(), e.c_str() + eq + 1, 1);
     }
-    std::vector<char*> argv;
-    for (const auto& arg : spec.args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
+    std::vector<char*> argv = argv_of(spec);
     int status = 127;
     try {
         status = entry(static_cast<int>(spec.args.size()), argv.data());
@@ -131,17 +127,14 @@ pid_t spawn(const SpawnSpec& spec) {
     sigemptyset(&empty);
     sigset_t defaults;
     sigemptyset(&defaults);
-    sigaddset(&defaults, SIGCHLD);
-    sigaddset(&defaults, SIGPIPE);
+    for (int sig : kShimChangedSignals) sigaddset(&defaults, sig);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (spec.new_session) flags |= POSIX_SPAWN_SETSID;
     posix_spawnattr_setflags(&setup.attr, flags);
     posix_spawnattr_setsigmask(&setup.attr, &empty);
     posix_spawnattr_setsigdefault(&setup.attr, &defaults);
 
-    std::vector<char*> argv;
-    for (const auto& arg : spec.args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
+    std::vector<char*> argv = argv_of(spec);
     std::vector<char*> envp;
     if (!spec.clear_env)
         for (char** e = environ; *e; ++e) envp.push_back(*e);

@@ -6,6 +6,10 @@
 #                              status 1 and VM_ERROR when it cannot
 #   vm_copy_modules KVER DIR MOD...   each MOD.ko of that kernel into DIR, uncompressed
 #   vm_tsc_khz                 the host's TSC frequency in kHz, for tsc_early_khz=
+#   vm_boot TIMEOUT MEM KERNEL INITRD APPEND CONSOLE DRIVE
+#                              one microvm boot, its serial console into CONSOLE and
+#                              DRIVE (a qemu -drive spec, id=disk) as a virtio disk;
+#                              sets VM_ACCEL, VM_QEMU_STATUS and VM_ELAPSED (seconds)
 #   vm_judge CONSOLE MARK      prints the TAP lines of the guest's console (CR
 #                              stripped into CONSOLE.txt), counts VM_PASSED and
 #                              VM_FAILED; status 1 if MARK (the checks' last line)
@@ -55,6 +59,22 @@ vm_tsc_khz() {
     khz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | head -n1)
     [ -n "$khz" ] || khz=$(awk -F: '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)
     echo "${khz:-2000000}"
+}
+
+vm_boot() {
+    local timeout=$1 mem=$2 kernel=$3 initrd=$4 append=$5 console=$6 drive=$7 start
+    # TCG by default: a /dev/kvm in a nested VM may exist and still fail
+    # (MSR errors); CRUNLITE_VM_ACCEL=kvm opts in.
+    VM_ACCEL=${CRUNLITE_VM_ACCEL:-tcg}
+    start=$(date +%s)
+    VM_QEMU_STATUS=0
+    timeout "$timeout" qemu-system-x86_64 -M "microvm,accel=$VM_ACCEL" -cpu max -smp 1 -m "$mem" \
+        -nodefaults -no-user-config -nographic -no-reboot \
+        -serial stdio \
+        -kernel "$kernel" -initrd "$initrd" -append "$append" \
+        -drive "$drive" -device virtio-blk-device,drive=disk \
+        </dev/null > "$console" 2>&1 || VM_QEMU_STATUS=$?
+    VM_ELAPSED=$(($(date +%s) - start))
 }
 
 vm_judge() {

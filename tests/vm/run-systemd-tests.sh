@@ -96,27 +96,17 @@ case "$HIERARCHY" in
 esac
 append="console=ttyS0 quiet loglevel=3 panic=-1 tsc_early_khz=$tsc_khz rdinit=/init $cg"
 append="$append systemd.show_status=0 systemd.log_level=warning crunlite.hierarchy=$HIERARCHY"
-accel=${CRUNLITE_VM_ACCEL:-tcg}
-start=$(date +%s)
-set +e
-timeout "$TIMEOUT" qemu-system-x86_64 -M microvm,accel=$accel -cpu max -smp 1 -m 1G \
-    -nodefaults -no-user-config -nographic -no-reboot \
-    -serial stdio \
-    -kernel "$kernel" -initrd "$WORK/initramfs.cpio" -append "$append" \
-    -drive "id=root,file=$image,format=raw,if=none,snapshot=on" -device virtio-blk-device,drive=root \
-    </dev/null > "$WORK/console.log" 2>&1
-qemu_status=$?
-set -e
-elapsed=$(($(date +%s) - start))
+vm_boot "$TIMEOUT" 1G "$kernel" "$WORK/initramfs.cpio" "$append" "$WORK/console.log" \
+    "id=disk,file=$image,format=raw,if=none,snapshot=on"
 
 judged=0
 vm_judge "$WORK/console.log" '# systemd checks done' || judged=$?
 [ -n "${CRUNLITE_VM_CONSOLE:-}" ] && cp "$WORK/console.log.txt" "$CRUNLITE_VM_CONSOLE"
 if [ "$judged" -ne 0 ]; then
-    echo "not ok - the guest did not finish (qemu status $qemu_status after ${elapsed}s); console:"
+    echo "not ok - the guest did not finish (qemu status $VM_QEMU_STATUS after ${VM_ELAPSED}s); console:"
     tail -n 60 "$WORK/console.log.txt" | sed 's/^/    /'
     exit 1
 fi
-echo "# guest image: $image (ready in ${build_time}s); VM ${elapsed}s, kernel $kver, $HIERARCHY cgroups, accel $accel"
+echo "# guest image: $image (ready in ${build_time}s); VM ${VM_ELAPSED}s, kernel $kver, $HIERARCHY cgroups, accel $VM_ACCEL"
 echo "$VM_PASSED passed, $VM_FAILED failed"
 [ "$VM_FAILED" -eq 0 ] && [ "$VM_PASSED" -gt 0 ]

@@ -84,25 +84,13 @@ truncate -s 4M "$WORK/disk.img"
 # --- boot ------------------------------------------------------------------------
 tsc_khz=$(vm_tsc_khz)
 append="console=ttyS0 quiet loglevel=3 panic=-1 tsc_early_khz=$tsc_khz rdinit=/init cgroup_no_v1=all"
-# TCG by default: a /dev/kvm in a nested VM may exist and still fail
-# (MSR errors); CRUNLITE_VM_ACCEL=kvm opts in.
-accel=${CRUNLITE_VM_ACCEL:-tcg}
-start=$(date +%s)
-set +e
-timeout "$TIMEOUT" qemu-system-x86_64 -M microvm,accel=$accel -cpu max -smp 1 -m 256M \
-    -nodefaults -no-user-config -nographic -no-reboot \
-    -serial stdio \
-    -kernel "$kernel" -initrd "$WORK/initramfs.cpio" -append "$append" \
-    -drive "id=disk,file=$WORK/disk.img,format=raw,if=none" -device virtio-blk-device,drive=disk \
-    </dev/null > "$WORK/console.log" 2>&1
-qemu_status=$?
-set -e
-elapsed=$(($(date +%s) - start))
+vm_boot "$TIMEOUT" 256M "$kernel" "$WORK/initramfs.cpio" "$append" "$WORK/console.log" \
+    "id=disk,file=$WORK/disk.img,format=raw,if=none"
 
 if ! vm_judge "$WORK/console.log" '# v2 checks done'; then
-    echo "not ok - the guest did not finish (qemu status $qemu_status after ${elapsed}s); console:"
+    echo "not ok - the guest did not finish (qemu status $VM_QEMU_STATUS after ${VM_ELAPSED}s); console:"
     tail -n 40 "$WORK/console.log.txt" | sed 's/^/    /'
     exit 1
 fi
-echo "$VM_PASSED passed, $VM_FAILED failed (VM: ${elapsed}s, kernel $kver, accel $accel)"
+echo "$VM_PASSED passed, $VM_FAILED failed (VM: ${VM_ELAPSED}s, kernel $kver, accel $VM_ACCEL)"
 [ "$VM_FAILED" -eq 0 ] && [ "$VM_PASSED" -gt 0 ]
